@@ -1,0 +1,69 @@
+/// Something a strategy did that a plain `insert`/`remove` return value does
+/// not show. Delivered through an [`EventHook`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A grow began. `old_capacity` and `new_capacity` are in the strategy's
+    /// unit (see [`Stats::capacity`](crate::Stats::capacity)). For a
+    /// stop-the-world table the matching [`Event::GrowEnd`] follows before
+    /// the operation returns.
+    GrowStart {
+        /// Capacity before the grow.
+        old_capacity: u64,
+        /// Capacity after the grow.
+        new_capacity: u64,
+        /// `true` for a same-size grow (Go: compaction after deletes).
+        same_size: bool,
+        /// Entries in the table when the grow began.
+        len: usize,
+    },
+    /// A grow finished: the old storage is released.
+    GrowEnd {
+        /// Capacity now.
+        capacity: u64,
+        /// Entries in the table.
+        len: usize,
+    },
+    /// One operation evacuated (copied) `entries` entries from old buckets
+    /// to new ones (Go-style incremental growth). Sent once per operation
+    /// that evacuated at least one bucket, even if it held no entry.
+    Evacuated {
+        /// Entries copied by this operation.
+        entries: u64,
+        /// Old buckets evacuated by this operation.
+        buckets: u64,
+    },
+    /// A list bin became a red-black tree (Java-style).
+    Treeify {
+        /// The bin's index.
+        bin: usize,
+        /// Nodes in the bin.
+        nodes: usize,
+    },
+    /// A tree bin became a list again (Java-style).
+    Untreeify {
+        /// The bin's index.
+        bin: usize,
+        /// Nodes in the bin.
+        nodes: usize,
+    },
+}
+
+/// The observer a strategy calls with each [`Event`].
+///
+/// Install one with [`Table::set_event_hook`](crate::Table::set_event_hook).
+/// Maps keep it as an `Option<EventHook>` and test it only on cold paths
+/// (when a grow starts or ends, when an evacuation ran), so an unused hook
+/// costs one predictable branch where the work is already large.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use hashgrow::{Event, EventHook};
+///
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = Arc::clone(&seen);
+/// let mut hook: EventHook = Box::new(move |e: &Event| sink.lock().unwrap().push(*e));
+/// hook(&Event::GrowEnd { capacity: 16, len: 13 });
+/// assert_eq!(seen.lock().unwrap().len(), 1);
+/// ```
+pub type EventHook = Box<dyn FnMut(&Event) + Send + Sync>;

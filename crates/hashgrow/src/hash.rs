@@ -1,0 +1,297 @@
+//! The hash functions hashgrow compares, as [`BuildHasher`]s.
+//!
+//! | name        | builder               | what it is                                   |
+//! |-------------|-----------------------|----------------------------------------------|
+//! | `fx`        | [`FxBuildHasher`]     | FxHash (the `fxhash` crate), rustc's hasher   |
+//! | `sip13`     | [`SipBuildHasher`]    | SipHash-1-3 (the `siphasher` crate), std's    |
+//! | `fnv1a`     | [`FnvBuildHasher`]    | FNV-1a 64-bit (the `fnv` crate)               |
+//! | `bytesum`   | [`ByteSumBuildHasher`]| sum of the key's bytes: the classic bad hash  |
+//! | (replay)    | [`PassThroughBuildHasher`] | returns the u64 it is given, unchanged   |
+//!
+//! # The default: FxHash
+//!
+//! [`DefaultHashBuilder`] is FxHash. hashgrow is about *growth*: the same
+//! keys must give the same layout, the same grows and the same iteration
+//! order on every run so that a replay, a plot or a number in the docs can be
+//! reproduced, and FxHash is deterministic and the fastest of the four on
+//! integer keys, so it hides the least of what growth costs. It is **not**
+//! resistant to hash flooding: for keys an attacker chooses, build the map
+//! with [`SipBuildHasher::random`] or `std`'s `RandomState`.
+//!
+//! ```
+//! use std::hash::BuildHasher;
+//! use hashgrow::hash::{ByteSumBuildHasher, PassThroughBuildHasher, Prehashed};
+//!
+//! // The byte sum of "ab" is 97 + 98 (plus str's 0xff terminator byte).
+//! assert_eq!(ByteSumBuildHasher.hash_one("ab"), 97 + 98 + 0xff);
+//! // A prehashed key hashes to the recorded hash, whatever the key.
+//! let k = Prehashed { key: 7u64, hash: 0xdead_beef };
+//! assert_eq!(PassThroughBuildHasher.hash_one(k), 0xdead_beef);
+//! ```
+
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+
+pub use fnv::{FnvBuildHasher, FnvHasher};
+pub use fxhash::{FxBuildHasher, FxHasher};
+
+/// The hasher maps use when none is named: FxHash (see the module docs for
+/// why, and what to use for untrusted keys).
+pub type DefaultHashBuilder = FxBuildHasher;
+
+/// SipHash-1-3 with a fixed 128-bit key, the function `std`'s `RandomState`
+/// uses (there with random keys).
+///
+/// [`SipBuildHasher::default`] uses the all-zero key, so results are
+/// reproducible; [`SipBuildHasher::random`] draws a key from `std`'s
+/// per-process random source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SipBuildHasher {
+    k0: u64,
+    k1: u64,
+}
+
+impl SipBuildHasher {
+    /// A builder with the given key.
+    pub const fn with_keys(k0: u64, k1: u64) -> Self {
+        SipBuildHasher { k0, k1 }
+    }
+
+    /// A builder with a random key, for maps fed untrusted keys.
+    pub fn random() -> Self {
+        let rs = std::collections::hash_map::RandomState::new();
+        SipBuildHasher {
+            k0: rs.hash_one(0u64),
+            k1: rs.hash_one(1u64),
+        }
+    }
+}
+
+impl BuildHasher for SipBuildHasher {
+    type Hasher = siphasher::sip::SipHasher13;
+    fn build_hasher(&self) -> Self::Hasher {
+        siphasher::sip::SipHasher13::new_with_keys(self.k0, self.k1)
+    }
+}
+
+/// The naive byte-sum hash: the sum of every byte written, as a u64.
+///
+/// Anagrams collide, and all the sums of short keys fall in a narrow range,
+/// so most buckets stay empty: the textbook bad hash, kept here to show
+/// what a bad hash does to growth and chains.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ByteSumHasher(u64);
+
+impl Hasher for ByteSumHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.wrapping_add(u64::from(b));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`ByteSumHasher`]s.
+pub type ByteSumBuildHasher = BuildHasherDefault<ByteSumHasher>;
+#[allow(non_upper_case_globals)]
+/// The (stateless) byte-sum builder, as a value.
+pub const ByteSumBuildHasher: ByteSumBuildHasher = BuildHasherDefault::new();
+
+/// A hasher that returns the integer it is given, unchanged.
+///
+/// Made for replaying recorded hashes: an oracle prints the hash the real
+/// runtime computed for each key, and the replica must use exactly that
+/// value. Each integer write (`write_u8` .. `write_u64`, `write_usize`)
+/// *replaces* the state with the integer (zero-extended), so a `u64` key
+/// hashes to itself and a [`Prehashed`] key to its recorded hash. Byte
+/// slices (strings) are folded in eight bytes at a time, little-endian,
+/// with a rotate-xor: usable, but not a good hash.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(word);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = u64::from(i);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0 = u64::from(i);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = u64::from(i);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = i as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`PassThroughHasher`]s.
+pub type PassThroughBuildHasher = BuildHasherDefault<PassThroughHasher>;
+#[allow(non_upper_case_globals)]
+/// The (stateless) pass-through builder, as a value.
+pub const PassThroughBuildHasher: PassThroughBuildHasher = BuildHasherDefault::new();
+
+/// A key that carries its own recorded hash.
+///
+/// Equality and ordering look at `key` only; [`Hash`] writes only `hash`
+/// (with `write_u64`), so under [`PassThroughBuildHasher`] the map sees
+/// exactly the recorded hash. This is how `hashgrow replay` feeds a
+/// replica the hashes the real Go and Java runtimes computed.
+///
+/// Keys that are equal must carry equal hashes, as with any `Hash` impl.
+#[derive(Clone, Copy, Debug)]
+pub struct Prehashed<K> {
+    /// The key itself.
+    pub key: K,
+    /// The hash recorded for it.
+    pub hash: u64,
+}
+
+impl<K: PartialEq> PartialEq for Prehashed<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl<K: Eq> Eq for Prehashed<K> {}
+
+impl<K: PartialOrd> PartialOrd for Prehashed<K> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.key.partial_cmp(&other.key)
+    }
+}
+impl<K: Ord> Ord for Prehashed<K> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl<K> Hash for Prehashed<K> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// The four hash functions `hashgrow` compares, by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HashKind {
+    /// FxHash.
+    Fx,
+    /// SipHash-1-3, zero key.
+    Sip13,
+    /// FNV-1a 64-bit.
+    Fnv1a,
+    /// Sum of bytes.
+    ByteSum,
+}
+
+impl HashKind {
+    /// Every kind, in the order tables list them.
+    pub const ALL: [HashKind; 4] = [
+        HashKind::ByteSum,
+        HashKind::Fnv1a,
+        HashKind::Fx,
+        HashKind::Sip13,
+    ];
+
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashKind::Fx => "fx",
+            HashKind::Sip13 => "sip13",
+            HashKind::Fnv1a => "fnv1a",
+            HashKind::ByteSum => "bytesum",
+        }
+    }
+
+    /// Hashes one value with this kind's (deterministic) builder.
+    pub fn hash_one<T: Hash>(self, value: T) -> u64 {
+        match self {
+            HashKind::Fx => FxBuildHasher::default().hash_one(value),
+            HashKind::Sip13 => SipBuildHasher::default().hash_one(value),
+            HashKind::Fnv1a => FnvBuildHasher::default().hash_one(value),
+            HashKind::ByteSum => ByteSumBuildHasher.hash_one(value),
+        }
+    }
+}
+
+impl std::str::FromStr for HashKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        HashKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = HashKind::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "unknown hasher `{s}` (expected one of: {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for HashKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_reference_vectors() {
+        // FNV-1a 64 of "" is the offset basis; of "a" is 0xaf63dc4c8601ec8c.
+        let mut h = FnvHasher::default();
+        h.write(b"");
+        assert_eq!(h.finish(), 0xcbf29ce484222325);
+        let mut h = FnvHasher::default();
+        h.write(b"a");
+        assert_eq!(h.finish(), 0xaf63dc4c8601ec8c);
+    }
+
+    #[test]
+    fn bytesum_collides_on_anagrams() {
+        let b = ByteSumBuildHasher;
+        assert_eq!(b.hash_one("listen"), b.hash_one("silent"));
+        assert_ne!(b.hash_one("listen"), b.hash_one("listens"));
+    }
+
+    #[test]
+    fn passthrough_returns_integers_unchanged() {
+        let b = PassThroughBuildHasher;
+        assert_eq!(b.hash_one(0x1234_5678_9abc_def0u64), 0x1234_5678_9abc_def0);
+        assert_eq!(b.hash_one(Prehashed { key: "x", hash: 42 }), 42);
+    }
+
+    #[test]
+    fn sip13_is_keyed() {
+        let a = SipBuildHasher::default().hash_one(5u64);
+        let b = SipBuildHasher::with_keys(1, 2).hash_one(5u64);
+        assert_ne!(a, b);
+        assert_eq!(a, SipBuildHasher::default().hash_one(5u64));
+    }
+
+    #[test]
+    fn hash_kind_parses_names_and_rejects_unknown() {
+        for k in HashKind::ALL {
+            assert_eq!(k.name().parse::<HashKind>().unwrap(), k);
+        }
+        let err = "md5".parse::<HashKind>().unwrap_err();
+        assert!(err.contains("unknown hasher `md5`"), "{err}");
+    }
+}

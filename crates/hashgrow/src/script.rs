@@ -1,0 +1,178 @@
+//! Op scripts: the input format of the oracles and of `hashgrow replay`.
+//!
+//! One operation a line, `OP KEY HASH`, where `OP` is `put`, `del` or
+//! `get`, `KEY` identifies the key and `HASH` is the hash the real runtime
+//! computed for it (see `shared/oracles/README.md`). An optional first line
+//! `hint N` asks for a map made with capacity `N`. Blank lines are skipped.
+//! The key and hash types are chosen by the caller: `u64`/`u64` for Go
+//! scripts, `i32`/`i32` for Java scripts.
+//!
+//! ```
+//! use hashgrow::script::{parse, OpKind};
+//!
+//! let s = parse::<u64, u64>("hint 10\nput 1 99\nget 1 99\n").unwrap();
+//! assert_eq!(s.hint, Some(10));
+//! assert_eq!(s.ops[1].kind, OpKind::Get);
+//!
+//! let err = parse::<u64, u64>("put 1 99\nput x 1\n").unwrap_err();
+//! assert_eq!(err.line, 2);
+//! assert!(err.to_string().starts_with("line 2:"));
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What an op does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    /// Insert the key (or update its value).
+    Put,
+    /// Remove the key.
+    Del,
+    /// Look the key up.
+    Get,
+}
+
+/// One line of a script.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScriptOp<K, H> {
+    /// What the op does.
+    pub kind: OpKind,
+    /// The key.
+    pub key: K,
+    /// The key's recorded hash.
+    pub hash: H,
+    /// 1-based line number in the script, for messages.
+    pub line: usize,
+}
+
+/// A parsed script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Script<K, H> {
+    /// The `hint N` of the first line, if any.
+    pub hint: Option<usize>,
+    /// The ops, in order.
+    pub ops: Vec<ScriptOp<K, H>>,
+}
+
+/// A malformed script line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+fn field<T: FromStr>(tok: &str, what: &str, line: usize) -> Result<T, ScriptError> {
+    tok.parse().map_err(|_| ScriptError {
+        line,
+        message: format!(
+            "bad {what} `{tok}` (expected a {})",
+            std::any::type_name::<T>()
+        ),
+    })
+}
+
+/// Parses a whole script. Errors name the first bad line.
+pub fn parse<K: FromStr, H: FromStr>(text: &str) -> Result<Script<K, H>, ScriptError> {
+    let mut script = Script {
+        hint: None,
+        ops: Vec::new(),
+    };
+    let mut seen_op_or_hint = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let toks: Vec<&str> = raw.split_whitespace().collect();
+        if toks.is_empty() {
+            continue;
+        }
+        let first = !seen_op_or_hint;
+        seen_op_or_hint = true;
+        let kind = match toks[0] {
+            "hint" if first => {
+                if toks.len() != 2 {
+                    return Err(ScriptError {
+                        line,
+                        message: format!("expected `hint N`, found `{}`", raw.trim()),
+                    });
+                }
+                script.hint = Some(field(toks[1], "hint", line)?);
+                continue;
+            }
+            "hint" => {
+                return Err(ScriptError {
+                    line,
+                    message: "`hint` is only allowed on the first line".into(),
+                })
+            }
+            "put" => OpKind::Put,
+            "del" => OpKind::Del,
+            "get" => OpKind::Get,
+            other => {
+                return Err(ScriptError {
+                    line,
+                    message: format!("unknown op `{other}` (expected put, del or get)"),
+                })
+            }
+        };
+        if toks.len() != 3 {
+            return Err(ScriptError {
+                line,
+                message: format!("expected `{} KEY HASH`, found `{}`", toks[0], raw.trim()),
+            });
+        }
+        script.ops.push(ScriptOp {
+            kind,
+            key: field(toks[1], "key", line)?,
+            hash: field(toks[2], "hash", line)?,
+            line,
+        });
+    }
+    Ok(script)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ops_and_hint() {
+        let s = parse::<i32, i32>("hint 3\n\nput 1 -5\ndel 1 -5\n").unwrap();
+        assert_eq!(s.hint, Some(3));
+        assert_eq!(s.ops.len(), 2);
+        assert_eq!(s.ops[0].hash, -5);
+        assert_eq!(s.ops[1].line, 4);
+    }
+
+    #[test]
+    fn rejects_malformed_lines_with_their_number() {
+        let cases = [
+            ("put 1\n", 1, "expected `put KEY HASH`"),
+            ("put 1 2\nfrob 1 2\n", 2, "unknown op `frob`"),
+            ("put 1 2\nhint 4\n", 2, "only allowed on the first line"),
+            ("put 1 99999999999\n", 1, "bad hash"),
+            ("hint -1\n", 1, "bad hint"),
+            ("put 1 2 3\n", 1, "expected"),
+        ];
+        for (text, line, msg) in cases {
+            let err = parse::<i32, i32>(text).unwrap_err();
+            assert_eq!(err.line, line, "{text:?}");
+            assert!(err.message.contains(msg), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn empty_script_has_no_ops() {
+        let s = parse::<u64, u64>("").unwrap();
+        assert!(s.ops.is_empty() && s.hint.is_none());
+    }
+}

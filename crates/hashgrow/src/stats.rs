@@ -1,0 +1,63 @@
+use serde::Serialize;
+
+/// Growth counters reported by every strategy.
+///
+/// A plain struct of counters, all starting at zero and only ever growing
+/// (except the "current state" fields at the end, which describe the table as
+/// it is now). A counter that does not apply to a strategy stays zero: a
+/// stop-the-world table has no overflow buckets, a Go-style map no tree bins.
+///
+/// The distinction that matters most here is between **copying an entry**
+/// (its key and value bytes are written to new memory: that is
+/// [`entries_moved`](Stats::entries_moved)) and **relinking a node** (a
+/// pointer to a heap node is written into a new table while the node itself
+/// stays put: that is [`nodes_relinked`](Stats::nodes_relinked)). Java's
+/// `HashMap` relinks; Go's map and open-addressing tables copy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// How many times an existing entry was physically copied to new memory
+    /// because of growth, counted once per copy. An insert that lands a new
+    /// entry is not a move; an entry copied by two successive grows counts
+    /// twice. For the baselines (`hashbrown`, `std`) it is derived exactly
+    /// from outside: on every capacity change, the length before the insert.
+    pub entries_moved: u64,
+    /// Number of grows started that enlarge the table (a doubling, or any
+    /// capacity increase).
+    pub grows: u64,
+    /// Number of grows started that keep the size and only compact the table
+    /// (Go's same-size grow, which clears out overflow buckets after deletes).
+    /// Not included in [`grows`](Stats::grows).
+    pub same_size_grows: u64,
+    /// Nodes whose pointer was written into a new table by a resize while the
+    /// node itself stayed where it was (Java's lo/hi split). Not entry copies.
+    pub nodes_relinked: u64,
+    /// Table slots written by growth (Java: bin heads stored in the new table
+    /// during a resize).
+    pub slots_written: u64,
+    /// Overflow buckets allocated, in total (Go-style chains).
+    pub overflow_buckets_allocated: u64,
+    /// Number of bins turned from a list into a red-black tree (Java-style).
+    pub treeifies: u64,
+    /// Number of tree bins turned back into a list (Java-style).
+    pub untreeifies: u64,
+
+    // ---- current state -------------------------------------------------
+    /// Capacity now, in the strategy's own unit: entry slots for open
+    /// addressing, buckets for Go-style (`2^B`), bins for Java-style.
+    pub capacity: u64,
+    /// Go-style: `B`, log2 of the number of buckets (0 for other strategies).
+    pub log2_buckets: u8,
+    /// Go-style: the runtime's `noverflow` estimate of overflow buckets in use.
+    pub noverflow: u64,
+    /// Go-style: the evacuation cursor `nevacuate` (old buckets below it are
+    /// all evacuated).
+    pub nevacuate: u64,
+    /// `true` while an incremental grow is in progress (old and new storage
+    /// both alive).
+    pub growing: bool,
+    /// Java-style: tree bins in the table now.
+    pub tree_bins: u64,
+    /// Longest chain, bin or probe sequence now (entries), where the strategy
+    /// tracks it cheaply; computed on demand by some strategies.
+    pub longest_chain: u64,
+}
