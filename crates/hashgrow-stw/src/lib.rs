@@ -29,12 +29,12 @@
 //!     m.insert(k, k * 2);
 //! }
 //! assert_eq!(m.get(&500), Some(&1000));
-//! // 1000 entries need 2048 slots (at most 7/8 full); reaching them took 9
-//! // grows (0 -> 8 -> 16 -> ... -> 2048 slots), each moving every entry
+//! // 1000 entries need 2048 slots (at most 7/8 full), reached by doubling
+//! // from one group of 16 (8 without SSE2); each grow moved every entry
 //! // present at the time.
 //! let stats = Table::stats(&m);
-//! assert_eq!(stats.grows, 9);
 //! assert_eq!(stats.capacity, 2048);
+//! assert!(stats.grows >= 8);
 //! assert!(stats.entries_moved > 0);
 //! ```
 //!
@@ -199,23 +199,6 @@ impl<K, V, S> StwMap<K, V, S> {
             ..Stats::default()
         }
     }
-
-    #[cold]
-    fn report_grow(&mut self, report: GrowReport) {
-        if let Some(hook) = &mut self.hook {
-            let len = report.len;
-            hook(&Event::GrowStart {
-                old_capacity: report.old_buckets as u64,
-                new_capacity: report.new_buckets as u64,
-                same_size: report.same_size,
-                len,
-            });
-            hook(&Event::GrowEnd {
-                capacity: report.new_buckets as u64,
-                len,
-            });
-        }
-    }
 }
 
 impl<K, V, S> StwMap<K, V, S>
@@ -253,14 +236,17 @@ where
     /// Inserts a new entry known to be absent; grows first if needed.
     #[inline]
     fn insert_new(&mut self, hash: u64, key: K, value: V) -> usize {
-        let hb = &self.hash_builder;
-        let (i, report) = self
-            .table
-            .insert(hash, (key, value), |(k, _)| hb.hash_one(k));
-        if let Some(report) = report {
-            self.report_grow(report);
-        }
-        i
+        let Self {
+            table,
+            hash_builder,
+            hook,
+        } = self;
+        table.insert(
+            hash,
+            (key, value),
+            |(k, _)| hash_builder.hash_one(k),
+            |_, report| report_grow(hook, report),
+        )
     }
 
     /// Inserts `key` → `value`. Returns the old value if the key was there
@@ -274,10 +260,23 @@ where
     #[inline]
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let hash = self.hash(&key);
-        if let Some(i) = self.table.find(hash, |(k, _)| *k == key) {
-            return Some(std::mem::replace(&mut self.entry_at_mut(i).1, value));
-        }
-        self.insert_new(hash, key, value);
+        let Self {
+            table,
+            hash_builder,
+            hook,
+        } = self;
+        let slot = match table.find_or_insert_slot(hash, |(k, _)| *k == key) {
+            // SAFETY: `Ok` is a FULL slot; `&mut self` makes it unique.
+            Ok(i) => return Some(std::mem::replace(unsafe { &mut (*table.slot(i)).1 }, value)),
+            Err(slot) => slot,
+        };
+        table.insert_at(
+            slot,
+            hash,
+            (key, value),
+            |(k, _)| hash_builder.hash_one(k),
+            |_, report| report_grow(hook, report),
+        );
         None
     }
 
@@ -370,7 +369,7 @@ where
             .table
             .reserve(additional, &|(k, _): &(K, V)| hb.hash_one(k))
         {
-            self.report_grow(report);
+            report_grow(&mut self.hook, report);
         }
     }
 
@@ -402,6 +401,24 @@ where
     pub fn check_invariants(&self) {
         let hb = &self.hash_builder;
         self.table.check_invariants(|(k, _)| hb.hash_one(k));
+    }
+}
+
+/// Tells the hook (if any) about a grow.
+#[cold]
+fn report_grow(hook: &mut Option<EventHook>, report: GrowReport) {
+    if let Some(hook) = hook {
+        let len = report.len;
+        hook(&Event::GrowStart {
+            old_capacity: report.old_buckets as u64,
+            new_capacity: report.new_buckets as u64,
+            same_size: report.same_size,
+            len,
+        });
+        hook(&Event::GrowEnd {
+            capacity: report.new_buckets as u64,
+            len,
+        });
     }
 }
 

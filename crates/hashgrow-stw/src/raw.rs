@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //!
-//! Two allocations, both sized by `buckets` (a power of two, at least 8):
+//! Two allocations, both sized by `buckets` (a power of two, at least one
+//! group, `WIDTH`: 16 with SSE2, 8 otherwise):
 //!
 //! ```text
 //!   slots: [T; buckets]                    entries, uninitialised unless FULL
@@ -54,14 +55,11 @@ pub(crate) fn bucket_mask_to_capacity(bucket_mask: usize) -> usize {
     }
 }
 
-/// Buckets needed to hold `cap` entries at 7/8 load, as a power of two >= 8.
-/// `None` on overflow.
+/// Buckets needed to hold `cap` entries at 7/8 load, as a power of two of
+/// at least one group. `None` on overflow.
 fn capacity_to_buckets(cap: usize) -> Option<usize> {
-    if cap < 8 {
-        return Some(8);
-    }
     let adjusted = cap.checked_mul(8)? / 7;
-    adjusted.checked_next_power_of_two()
+    Some(adjusted.checked_next_power_of_two()?.max(WIDTH))
 }
 
 /// Counters the raw table keeps about its own growth.
@@ -227,8 +225,46 @@ impl<T> RawTable<T> {
         }
     }
 
-    /// Finds the slot holding an element for which `eq` holds.
+    /// One probe for an insert: `Ok(slot)` if an element for which `eq`
+    /// holds is there, else `Err(slot)` with the first EMPTY or DELETED slot
+    /// on the probe sequence. The table must be allocated.
     #[inline]
+    fn find_or_find_insert_slot(
+        &self,
+        hash: u64,
+        mut eq: impl FnMut(&T) -> bool,
+    ) -> Result<usize, usize> {
+        let tag = h2(hash);
+        let mut pos = hash as usize & self.bucket_mask;
+        let mut stride = 0;
+        let mut insert_slot = None;
+        loop {
+            // SAFETY: as in `find`.
+            let group = unsafe { Group::load(self.ctrl(pos)) };
+            for bit in group.match_byte(tag) {
+                let i = (pos + bit) & self.bucket_mask;
+                // SAFETY: as in `find`.
+                if eq(unsafe { &*self.slot(i) }) {
+                    return Ok(i);
+                }
+            }
+            if insert_slot.is_none() {
+                insert_slot = group
+                    .match_empty_or_deleted()
+                    .lowest()
+                    .map(|bit| (pos + bit) & self.bucket_mask);
+            }
+            if group.match_empty().any() {
+                // An EMPTY byte is also "empty or deleted": the slot is set.
+                return Err(insert_slot.unwrap_or(pos));
+            }
+            stride += WIDTH;
+            pos = (pos + stride) & self.bucket_mask;
+        }
+    }
+
+    /// Finds the slot holding an element for which `eq` holds.
+    #[inline(always)]
     pub(crate) fn find(&self, hash: u64, mut eq: impl FnMut(&T) -> bool) -> Option<usize> {
         let tag = h2(hash);
         let mut pos = hash as usize & self.bucket_mask;
@@ -271,32 +307,64 @@ impl<T> RawTable<T> {
         }
     }
 
+    /// One probe for an insert: `Ok(slot)` if an element for which `eq`
+    /// holds is present, else `Err(slot)`: where [`RawTable::insert_at`]
+    /// should put it.
+    #[inline]
+    pub(crate) fn find_or_insert_slot(
+        &self,
+        hash: u64,
+        eq: impl FnMut(&T) -> bool,
+    ) -> Result<usize, usize> {
+        if self.is_allocated() {
+            self.find_or_find_insert_slot(hash, eq)
+        } else {
+            Err(0) // the static group: EMPTY, with growth_left == 0, so we grow
+        }
+    }
+
     /// Inserts `value`, which must not be present, growing first if needed.
-    /// Returns the slot it went to and, if a grow ran, what it did.
+    /// Returns its slot.
     #[inline]
     pub(crate) fn insert(
         &mut self,
         hash: u64,
         value: T,
         hasher: impl Fn(&T) -> u64,
-    ) -> (usize, Option<GrowReport>) {
-        let mut i = self.find_insert_slot_or_unallocated(hash);
-        let mut report = None;
+        on_grow: impl FnOnce(&mut Self, GrowReport),
+    ) -> usize {
+        let slot = self.find_insert_slot_or_unallocated(hash);
+        self.insert_at(slot, hash, value, hasher, on_grow)
+    }
+
+    /// Puts `value` in `slot` (a free slot on `hash`'s probe sequence), or,
+    /// when that would use the last EMPTY slot allowed, grows first and
+    /// puts it where the new table says.
+    #[inline]
+    pub(crate) fn insert_at(
+        &mut self,
+        mut slot: usize,
+        hash: u64,
+        value: T,
+        hasher: impl Fn(&T) -> u64,
+        on_grow: impl FnOnce(&mut Self, GrowReport),
+    ) -> usize {
         // A DELETED slot can be reused for free; an EMPTY one uses up growth.
-        // SAFETY: i indexes the ctrl array (or the static group).
-        let old_ctrl = unsafe { *self.ctrl(i) };
+        // SAFETY: slot indexes the ctrl array (or the static group).
+        let mut old_ctrl = unsafe { *self.ctrl(slot) };
         if self.growth_left == 0 && old_ctrl == EMPTY {
-            report = Some(self.reserve_rehash(1, &hasher));
-            i = self.find_insert_slot(hash);
+            let report = self.reserve_rehash(1, &hasher);
+            on_grow(self, report);
+            slot = self.find_insert_slot(hash);
+            // SAFETY: slot is in bounds of the new table.
+            old_ctrl = unsafe { *self.ctrl(slot) };
         }
-        // SAFETY: i is in bounds; re-read after a possible grow.
-        let old_ctrl = unsafe { *self.ctrl(i) };
         self.growth_left -= usize::from(old_ctrl == EMPTY);
-        self.set_ctrl(i, h2(hash));
-        // SAFETY: slot i is in bounds and was not FULL.
-        unsafe { self.slot(i).write(value) };
+        self.set_ctrl(slot, h2(hash));
+        // SAFETY: slot is in bounds and was not FULL.
+        unsafe { self.slot(slot).write(value) };
         self.items += 1;
-        (i, report)
+        slot
     }
 
     #[inline]
@@ -427,7 +495,7 @@ impl<T> RawTable<T> {
                 // SAFETY: group 0 is in bounds.
                 unsafe { Group::load(self.ctrl(0)).match_full() }
             } else {
-                BitMask(0)
+                BitMask::NONE
             },
             left: self.items,
         }

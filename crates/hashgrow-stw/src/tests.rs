@@ -234,10 +234,12 @@ fn panicking_hash_during_grow_leaves_a_usable_map() {
     }
     let drops = Rc::new(Cell::new(0));
     let mut m = StwMap::new();
-    for k in 0..7 {
+    let mut k = 0;
+    while m.len() < m.capacity() || m.is_empty() {
         m.insert(Bomb(k, drops.clone()), k);
+        k += 1;
     }
-    assert_eq!(m.capacity(), 7);
+    let full = m.len();
     ARMED.with(|a| a.set(true));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         m.insert(Bomb(100, drops.clone()), 100);
@@ -245,11 +247,11 @@ fn panicking_hash_during_grow_leaves_a_usable_map() {
     ARMED.with(|a| a.set(false));
     assert!(r.is_err());
     // The grow was abandoned: the map is as before, nothing dropped twice.
-    assert_eq!(m.len(), 7);
+    assert_eq!(m.len(), full);
     assert_eq!(drops.get(), 1, "only the key that was never inserted");
     m.check_invariants();
     drop(m);
-    assert_eq!(drops.get(), 8);
+    assert_eq!(drops.get(), full + 1);
 }
 
 #[test]
@@ -269,13 +271,17 @@ fn hook_sees_each_grow() {
         .filter(|e| matches!(e, Event::GrowStart { .. }))
         .count() as u64;
     assert_eq!(starts, m.stats().grows);
-    assert_eq!(
-        events[0],
-        Event::GrowStart {
-            old_capacity: 0,
-            new_capacity: 8,
-            same_size: false,
-            len: 0
-        }
+    assert!(
+        matches!(
+            events[0],
+            Event::GrowStart {
+                old_capacity: 0,
+                same_size: false,
+                len: 0,
+                ..
+            }
+        ),
+        "{:?}",
+        events[0]
     );
 }

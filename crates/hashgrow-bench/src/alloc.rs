@@ -1,0 +1,89 @@
+//! A counting global allocator: live heap bytes and their high-water mark.
+//!
+//! Counting is switched on only for the passes that measure memory, so the
+//! timed passes pay one relaxed load per allocation and nothing more.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+
+/// The allocator installed in the `hashgrow` binary.
+pub struct CountingAlloc;
+
+static ON: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counters are side bookkeeping.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.alloc(layout) };
+        if ON.load(Relaxed) && !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ON.load(Relaxed) {
+            LIVE.fetch_sub(layout.size().min(LIVE.load(Relaxed)), Relaxed);
+        }
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if ON.load(Relaxed) && !p.is_null() {
+            if new_size >= layout.size() {
+                let now =
+                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(now, Relaxed);
+            } else {
+                LIVE.fetch_sub((layout.size() - new_size).min(LIVE.load(Relaxed)), Relaxed);
+            }
+        }
+        p
+    }
+}
+
+/// Starts counting from zero: bytes allocated before this call are not
+/// seen (and frees of them are clamped so the count never underflows).
+pub fn start() {
+    LIVE.store(0, Relaxed);
+    PEAK.store(0, Relaxed);
+    ON.store(true, Relaxed);
+}
+
+/// Stops counting.
+pub fn stop() {
+    ON.store(false, Relaxed);
+}
+
+/// Bytes allocated since [`start`] and not yet freed.
+pub fn live() -> usize {
+    LIVE.load(Relaxed)
+}
+
+/// The largest [`live`] value since [`start`].
+pub fn peak() -> usize {
+    PEAK.load(Relaxed)
+}
+
+/// Makes the system allocator behave the same for every strategy of a run.
+///
+/// glibc raises its mmap threshold each time a large block is freed (up to
+/// 32 MiB), so after one strategy has grown and dropped a big table, the
+/// next strategy's tables come from the reused heap instead of fresh
+/// mappings, and each strategy of a run would be measured under different
+/// conditions. Fixing the threshold (which turns the adjustment off) keeps
+/// every table above 128 KiB a fresh mapping, for every strategy alike.
+pub fn fix_system_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tunables; called once at
+    // start-up before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}

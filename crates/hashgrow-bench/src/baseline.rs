@@ -1,0 +1,181 @@
+//! `Table` impls for the baselines, `hashbrown::HashMap` and
+//! `std::collections::HashMap`.
+//!
+//! Neither map reports its growth, so it is derived exactly from outside:
+//! both grow only inside `insert` (or `reserve`), and when they do they move
+//! every entry present. So on every insert that changes `capacity()`, the
+//! length before the insert is added to `entries_moved` and one grow is
+//! counted. [`Counted`] does that bookkeeping; [`Plain`] is the bare map for
+//! the timed passes, so the bookkeeping never sits inside a measured loop.
+
+use std::hash::{BuildHasher, Hash};
+
+use hashgrow::{Stats, Table};
+
+/// The maps a baseline can be (both have the same API shape).
+pub trait BaselineMap<K, V>: Sized {
+    /// An empty map.
+    fn make(capacity: usize) -> Self;
+    fn insert(&mut self, k: K, v: V) -> Option<V>;
+    fn get(&self, k: &K) -> Option<&V>;
+    fn remove(&mut self, k: &K) -> Option<V>;
+    fn len(&self) -> usize;
+    fn capacity(&self) -> usize;
+}
+
+macro_rules! baseline_map {
+    ($map:ty) => {
+        impl<K: Hash + Eq, V, S: BuildHasher + Default> BaselineMap<K, V> for $map {
+            fn make(capacity: usize) -> Self {
+                <$map>::with_capacity_and_hasher(capacity, S::default())
+            }
+            #[inline]
+            fn insert(&mut self, k: K, v: V) -> Option<V> {
+                <$map>::insert(self, k, v)
+            }
+            #[inline]
+            fn get(&self, k: &K) -> Option<&V> {
+                <$map>::get(self, k)
+            }
+            #[inline]
+            fn remove(&mut self, k: &K) -> Option<V> {
+                <$map>::remove(self, k)
+            }
+            #[inline]
+            fn len(&self) -> usize {
+                <$map>::len(self)
+            }
+            #[inline]
+            fn capacity(&self) -> usize {
+                <$map>::capacity(self)
+            }
+        }
+    };
+}
+
+baseline_map!(hashbrown::HashMap<K, V, S>);
+baseline_map!(std::collections::HashMap<K, V, S>);
+
+/// A baseline map with no bookkeeping: for timed passes. Its stats carry
+/// only the capacity.
+pub struct Plain<M>(pub M);
+
+impl<K, V, M: BaselineMap<K, V>> Table<K, V> for Plain<M> {
+    #[inline]
+    fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.0.insert(key, value)
+    }
+    #[inline]
+    fn get(&self, key: &K) -> Option<&V> {
+        self.0.get(key)
+    }
+    #[inline]
+    fn remove(&mut self, key: &K) -> Option<V> {
+        self.0.remove(key)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn stats(&self) -> Stats {
+        Stats {
+            capacity: self.0.capacity() as u64,
+            ..Stats::default()
+        }
+    }
+}
+
+/// A baseline map whose growth is counted from outside (see the module
+/// docs). Capacity is in entries, as the baselines report it.
+pub struct Counted<M> {
+    map: M,
+    stats: Stats,
+}
+
+impl<M> Counted<M> {
+    /// Wraps `map`.
+    pub fn new<K, V>(map: M) -> Self
+    where
+        M: BaselineMap<K, V>,
+    {
+        let capacity = map.capacity() as u64;
+        Counted {
+            map,
+            stats: Stats {
+                capacity,
+                ..Stats::default()
+            },
+        }
+    }
+}
+
+impl<K, V, M: BaselineMap<K, V>> Table<K, V> for Counted<M> {
+    #[inline]
+    fn insert(&mut self, key: K, value: V) -> Option<V> {
+        let len_before = self.map.len() as u64;
+        let r = self.map.insert(key, value);
+        let cap = self.map.capacity() as u64;
+        if cap != self.stats.capacity {
+            self.stats.entries_moved += len_before;
+            self.stats.grows += 1;
+            self.stats.capacity = cap;
+        }
+        r
+    }
+    #[inline]
+    fn get(&self, key: &K) -> Option<&V> {
+        self.map.get(key)
+    }
+    #[inline]
+    fn remove(&mut self, key: &K) -> Option<V> {
+        // Neither baseline shrinks on remove, but a removal never moves
+        // anything either, so only the capacity is refreshed.
+        let r = self.map.remove(key);
+        self.stats.capacity = self.map.capacity() as u64;
+        r
+    }
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+    fn stats(&self) -> Stats {
+        self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hashgrow::hash::FxBuildHasher;
+
+    #[test]
+    fn counted_adds_the_length_at_each_capacity_change() {
+        let mut m: Counted<hashbrown::HashMap<u64, u64, FxBuildHasher>> =
+            Counted::new(BaselineMap::make(0));
+        let mut expected = 0;
+        let mut caps = vec![];
+        for k in 0..1000u64 {
+            let cap = m.stats().capacity;
+            let len = m.len() as u64;
+            m.insert(k, k);
+            if m.stats().capacity != cap {
+                expected += len;
+                caps.push(m.stats().capacity);
+            }
+        }
+        assert_eq!(m.stats().entries_moved, expected);
+        assert_eq!(m.stats().grows as usize, caps.len());
+        // hashbrown: 3, 7, 14, 28, 56, 112, 224, 448, 896, 1792 entries.
+        assert_eq!(caps, [3, 7, 14, 28, 56, 112, 224, 448, 896, 1792]);
+        assert_eq!(expected, 3 + 7 + 14 + 28 + 56 + 112 + 224 + 448 + 896);
+    }
+
+    #[test]
+    fn preallocated_baseline_moves_nothing() {
+        let mut m: Counted<std::collections::HashMap<u64, u64, FxBuildHasher>> =
+            Counted::new(BaselineMap::make(1000));
+        for k in 0..1000u64 {
+            m.insert(k, k);
+        }
+        assert_eq!(m.stats().entries_moved, 0);
+        assert_eq!(m.stats().grows, 0);
+    }
+}

@@ -1,0 +1,171 @@
+//! Terminal tables and machine-readable output.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::measure::RunResult;
+
+/// The `--json` document: `{"runs": [...]}` plus where it came from.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub runs: &'a [RunResult],
+    pub machine: Machine,
+}
+
+/// What the numbers were measured on.
+#[derive(Serialize)]
+pub struct Machine {
+    pub cpus: usize,
+    pub os: &'static str,
+    pub arch: &'static str,
+    pub version: &'static str,
+}
+
+impl Machine {
+    pub fn here() -> Machine {
+        Machine {
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            os: std::env::consts::OS,
+            arch: std::env::consts::ARCH,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+fn human_bytes(b: usize) -> String {
+    let b = b as f64;
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    } else if b >= 1024.0 {
+        format!("{:.1} KiB", b / 1024.0)
+    } else {
+        format!("{b} B")
+    }
+}
+
+fn human_ns(ns: u64) -> String {
+    if ns >= 1_000_000 {
+        format!("{:.2} ms", ns as f64 / 1e6)
+    } else if ns >= 10_000 {
+        format!("{:.1} us", ns as f64 / 1e3)
+    } else {
+        format!("{ns} ns")
+    }
+}
+
+/// Renders rows as an aligned text table: first column left-aligned, the
+/// rest right-aligned.
+pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+        let mut parts = Vec::new();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            parts.push(if i == 0 {
+                format!("{cell:<w$}")
+            } else {
+                format!("{cell:>w$}")
+            });
+        }
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut header.iter().copied(), &mut out);
+    let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    let _ = writeln!(out, "{}", "-".repeat(total));
+    for row in rows {
+        line(&mut row.iter().map(String::as_str), &mut out);
+    }
+    out
+}
+
+/// The `compare` table for insert runs, with ratios to hashbrown when it ran.
+pub fn insert_table(runs: &[RunResult]) -> String {
+    let base = runs.iter().find(|r| r.strategy == "hashbrown");
+    let ratio = |x: f64, b: Option<f64>| match b {
+        Some(b) if b > 0.0 => format!("{:.2}x", x / b),
+        _ => "-".to_string(),
+    };
+    let header = [
+        "strategy",
+        "ns/insert",
+        "vs hb",
+        "hit ns",
+        "miss ns",
+        "vs hb",
+        "p50",
+        "p99",
+        "p99.9",
+        "p99.99",
+        "max",
+        "moved",
+        "moved/ins",
+        "max moved/op",
+        "grows",
+        "peak heap",
+    ];
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|r| {
+            vec![
+                r.strategy.clone(),
+                format!("{:.1}", r.ns_per_op),
+                ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                format!("{:.1}", r.lookup_hit_ns),
+                format!("{:.1}", r.lookup_miss_ns),
+                ratio(
+                    r.lookup_hit_ns + r.lookup_miss_ns,
+                    base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
+                ),
+                human_ns(r.p50_ns),
+                human_ns(r.p99_ns),
+                human_ns(r.p999_ns),
+                human_ns(r.p9999_ns),
+                human_ns(r.max_ns),
+                r.entries_moved.to_string(),
+                format!("{:.2}", r.entries_moved_per_op),
+                r.max_moved_in_one_op.to_string(),
+                if r.same_size_grows > 0 {
+                    format!("{}+{}ss", r.grows, r.same_size_grows)
+                } else {
+                    r.grows.to_string()
+                },
+                human_bytes(r.peak_bytes),
+            ]
+        })
+        .collect();
+    render_table(&header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_columns_align() {
+        let t = render_table(
+            &["a", "bb"],
+            &[
+                vec!["xyz".into(), "1".into()],
+                vec!["q".into(), "100".into()],
+            ],
+        );
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "a     bb");
+        assert_eq!(lines[2], "xyz    1");
+        assert_eq!(lines[3], "q    100");
+    }
+
+    #[test]
+    fn units_switch_at_sensible_points() {
+        assert_eq!(human_ns(999), "999 ns");
+        assert_eq!(human_ns(25_000), "25.0 us");
+        assert_eq!(human_ns(3_500_000), "3.50 ms");
+        assert_eq!(human_bytes(2 * 1024 * 1024), "2.0 MiB");
+    }
+}

@@ -1,0 +1,3 @@
+module hashgrow/bench-go
+
+go 1.19

@@ -1,0 +1,233 @@
+//! The table itself (`hmap`): its fields, creation, clearing and dropping.
+//! The operations live in [`growth`](crate::growth) (when to grow, what an
+//! op moves), [`evacuate`](crate::evacuate) and [`lookup`](crate::lookup).
+
+use std::marker::PhantomData;
+use std::ptr;
+
+use hashgrow::{Event, EventHook, Stats};
+
+use crate::growth::over_load_factor;
+use crate::layout::{alloc_buckets, free_buckets, Bucket, OverflowArena, BUCKET_CNT, MIN_TOP_HASH};
+
+/// Growth counters (see [`hashgrow::Stats`] for what each one counts).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) entries_moved: u64,
+    pub(crate) grows: u64,
+    pub(crate) same_size_grows: u64,
+    pub(crate) overflow_allocated: u64,
+}
+
+/// The Go `hmap`, minus the hash seed (the hasher lives in `GoMap`).
+pub(crate) struct RawTable<K, V> {
+    /// `2^b` buckets; null while `b == 0` and nothing was ever written
+    /// (Go allocates the first bucket lazily in `mapassign`).
+    pub(crate) buckets: *mut Bucket<K, V>,
+    /// The previous array while a grow is in progress, else null.
+    pub(crate) oldbuckets: *mut Bucket<K, V>,
+    /// Live entries (`count`).
+    pub(crate) count: usize,
+    /// Evacuation progress: every old bucket below it is evacuated.
+    pub(crate) nevacuate: usize,
+    /// log2 of the number of buckets.
+    pub(crate) b: u8,
+    /// The grow in progress keeps the size (`sameSizeGrow` flag).
+    pub(crate) same_size: bool,
+    /// The runtime's overflow-bucket estimate (exact while `b < 16`).
+    pub(crate) noverflow: u16,
+    /// Overflow buckets of `buckets` (Go: `extra.overflow`).
+    pub(crate) overflow: OverflowArena<K, V>,
+    /// Overflow buckets of `oldbuckets` (Go: `extra.oldoverflow`).
+    pub(crate) old_overflow: OverflowArena<K, V>,
+    /// State of the deterministic stand-in for `fastrand` used by
+    /// `incr_noverflow` once `b >= 16`.
+    pub(crate) rng: u32,
+    pub(crate) counters: Counters,
+    pub(crate) hook: Option<EventHook>,
+    pub(crate) marker: PhantomData<(K, V)>,
+}
+
+// SAFETY: the table owns its keys and values (the raw pointers are unique
+// owners of heap memory), so it can move between threads when they can, and
+// shared access only hands out `&K`/`&V`. The hook is `Send + Sync`.
+unsafe impl<K: Send, V: Send> Send for RawTable<K, V> {}
+// SAFETY: see above; `&RawTable` only gives `&K` and `&V`.
+unsafe impl<K: Sync, V: Sync> Sync for RawTable<K, V> {}
+
+/// The `B` that `makemap` picks for `hint`: the smallest with
+/// `!overLoadFactor(hint, B)`. Hints of 8 or less give `B = 0`.
+pub(crate) fn b_for_hint(hint: usize) -> u8 {
+    let mut b = 0u8;
+    while over_load_factor(hint, b) {
+        b += 1;
+    }
+    b
+}
+
+impl<K, V> RawTable<K, V> {
+    /// `makemap(hint)`: `B` from the hint; buckets allocated now unless
+    /// `B == 0` (then on the first insert).
+    pub(crate) fn with_hint(hint: usize) -> Self {
+        let b = b_for_hint(hint);
+        let buckets = if b == 0 {
+            ptr::null_mut()
+        } else {
+            alloc_buckets(1usize << b)
+        };
+        RawTable {
+            buckets,
+            oldbuckets: ptr::null_mut(),
+            count: 0,
+            nevacuate: 0,
+            b,
+            same_size: false,
+            noverflow: 0,
+            overflow: OverflowArena::new(),
+            old_overflow: OverflowArena::new(),
+            rng: 0x9e37_79b9,
+            counters: Counters::default(),
+            hook: None,
+            marker: PhantomData,
+        }
+    }
+
+    /// `growing()`: a grow is in progress.
+    #[inline(always)]
+    pub(crate) fn growing(&self) -> bool {
+        !self.oldbuckets.is_null()
+    }
+
+    /// `bucketMask(B)`.
+    #[inline(always)]
+    pub(crate) fn mask(&self) -> usize {
+        (1usize << self.b) - 1
+    }
+
+    /// `noldbuckets()`: buckets in the old array (only meaningful while
+    /// growing).
+    #[inline(always)]
+    pub(crate) fn noldbuckets(&self) -> usize {
+        let old_b = if self.same_size { self.b } else { self.b - 1 };
+        1usize << old_b
+    }
+
+    /// `oldbucketmask()`.
+    #[inline(always)]
+    pub(crate) fn oldbucketmask(&self) -> usize {
+        self.noldbuckets() - 1
+    }
+
+    /// Sends `event` to the hook, if one is installed. Called only on cold
+    /// paths (grow start/end, after an evacuation).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn emit(&mut self, event: Event) {
+        if let Some(hook) = self.hook.as_mut() {
+            hook(&event);
+        }
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        Stats {
+            entries_moved: self.counters.entries_moved,
+            grows: self.counters.grows,
+            same_size_grows: self.counters.same_size_grows,
+            overflow_buckets_allocated: self.counters.overflow_allocated,
+            capacity: 1u64 << self.b,
+            log2_buckets: self.b,
+            noverflow: u64::from(self.noverflow),
+            nevacuate: self.nevacuate as u64,
+            growing: self.growing(),
+            ..Stats::default()
+        }
+    }
+
+    /// Drops every live entry of the chain starting at `head`.
+    ///
+    /// # Safety
+    /// `head` is a live chain of this table; its live slots are not used
+    /// afterwards (the caller frees or zeroes the memory).
+    unsafe fn drop_chain(mut b: *mut Bucket<K, V>) {
+        while !b.is_null() {
+            for i in 0..BUCKET_CNT {
+                // SAFETY: `b` is a live bucket (caller), `i` in range; a
+                // tophash >= MIN_TOP_HASH means the slot holds a live entry.
+                unsafe {
+                    if (*b).tophash[i] >= MIN_TOP_HASH {
+                        (*b).tophash[i] = crate::layout::EMPTY_ONE;
+                        ptr::drop_in_place(Bucket::key(b, i));
+                        ptr::drop_in_place(Bucket::val(b, i));
+                    }
+                }
+            }
+            // SAFETY: `b` is live.
+            b = unsafe { (*b).overflow };
+        }
+    }
+
+    /// Drops all live entries, in the new and (unevacuated) old buckets.
+    /// Evacuated old slots hold markers below `MIN_TOP_HASH`, so nothing is
+    /// dropped twice.
+    fn drop_entries(&mut self) {
+        if !std::mem::needs_drop::<K>() && !std::mem::needs_drop::<V>() {
+            return;
+        }
+        if !self.buckets.is_null() {
+            for i in 0..(1usize << self.b) {
+                // SAFETY: `i < 2^b`, the size of `buckets`.
+                unsafe { Self::drop_chain(self.buckets.add(i)) }
+            }
+        }
+        if self.growing() {
+            for i in 0..self.noldbuckets() {
+                // SAFETY: `i < noldbuckets()`, the size of `oldbuckets`.
+                unsafe { Self::drop_chain(self.oldbuckets.add(i)) }
+            }
+        }
+    }
+
+    /// Frees the old array and its overflow buckets (end of a grow, clear,
+    /// drop). Entries must have been moved out or dropped.
+    pub(crate) fn free_old(&mut self) {
+        if self.growing() {
+            // SAFETY: `oldbuckets` was allocated with `noldbuckets()` buckets
+            // (still valid: `b` and `same_size` are unchanged until the grow
+            // ends, and we reset `oldbuckets` right after).
+            unsafe { free_buckets(self.oldbuckets, self.noldbuckets()) };
+            self.oldbuckets = ptr::null_mut();
+        }
+        self.old_overflow = OverflowArena::new();
+    }
+
+    /// `mapclear`: drops every entry and empties the table, keeping `B` and
+    /// the bucket array (zeroed again); abandons a grow in progress and
+    /// resets `noverflow` and `nevacuate`, as the runtime does. Like the
+    /// runtime, does nothing at all on an empty map.
+    pub(crate) fn clear(&mut self) {
+        if self.count == 0 {
+            return;
+        }
+        self.drop_entries();
+        self.free_old();
+        self.same_size = false;
+        self.nevacuate = 0;
+        self.noverflow = 0;
+        self.count = 0;
+        self.overflow = OverflowArena::new();
+        // SAFETY: `count > 0`, so the array exists with `2^b` buckets;
+        // all-zero bytes are empty buckets.
+        unsafe { ptr::write_bytes(self.buckets, 0, 1usize << self.b) };
+    }
+}
+
+impl<K, V> Drop for RawTable<K, V> {
+    fn drop(&mut self) {
+        self.drop_entries();
+        self.free_old();
+        if !self.buckets.is_null() {
+            // SAFETY: allocated with `2^b` buckets; entries were dropped.
+            unsafe { free_buckets(self.buckets, 1usize << self.b) };
+        }
+    }
+}

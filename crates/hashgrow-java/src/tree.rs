@@ -1,0 +1,675 @@
+//! Tree bins: red-black trees ordered by `(hash as i32, key)`.
+//!
+//! A bin becomes a tree when it grows past 8 nodes (see
+//! [`RawTable::treeify_bin`]). A tree bin is *also* still a doubly linked
+//! `next`/`prev` list, and that list (not the tree) is what iteration, a
+//! resize split and an untreeify walk. Rules mirrored from JDK 17's
+//! documented behaviour:
+//!
+//! - **Order**: by the spread hash compared as a *signed* 32-bit int, then
+//!   by the key's [`Ord`] (Java: `compareTo` of `Comparable` keys).
+//! - **Treeify** walks the list in order and inserts each node into the
+//!   tree (plain BST insert + red-black insert fixup), then moves the root
+//!   to the front of the list ("moveRootToFront").
+//! - **Insert** into a tree bin links the new node in the list right after
+//!   its tree parent, balances, then moves the (possibly new) root to the
+//!   front.
+//! - **Remove** first unlinks the node from the list. Then, if the tree is
+//!   "too small" — the current root has no right child, or no left child,
+//!   or its left child has no left child — the whole bin becomes a list
+//!   (untreeify) and no tree delete is done. Otherwise a textbook (CLR)
+//!   delete: a node with two children swaps *places* (links and colours,
+//!   not data) with its successor, the node is spliced out, the delete
+//!   fixup runs, and the root moves to the front.
+//! - **Split** (resize) sorts the list into lo/hi halves like a list bin;
+//!   a half of at most 6 nodes becomes a list; a larger half is re-treeified
+//!   from its list order, unless the other half is empty, in which case the
+//!   tree is kept as it is.
+//!
+//! The balancing code is the textbook one (Cormen, Leiserson, Rivest and
+//! Stein, "Introduction to Algorithms", RB-INSERT-FIXUP and
+//! RB-DELETE-FIXUP), with the node being deleted standing in for the nil
+//! sentinel when it has no child.
+
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+
+use hashgrow::Event;
+
+use crate::arena::NIL;
+use crate::raw::{Links, Put, RawTable, TREE_BIT, UNTREEIFY_THRESHOLD};
+
+/// Compares `(h1, k1)` with `(h2, k2)` in tree order.
+#[inline]
+fn tree_cmp<Q: Ord + ?Sized>(h1: u32, k1: &Q, h2: u32, k2: &Q) -> Ordering {
+    (h1 as i32).cmp(&(h2 as i32)).then_with(|| k1.cmp(k2))
+}
+
+impl<K, V> RawTable<K, V> {
+    // ---- link accessors ---------------------------------------------------
+
+    #[inline(always)]
+    fn lk(&mut self, i: u32) -> &mut Links {
+        &mut self.links[i as usize]
+    }
+    #[inline(always)]
+    pub(crate) fn parent(&self, i: u32) -> u32 {
+        self.links[i as usize].parent
+    }
+    #[inline(always)]
+    pub(crate) fn left(&self, i: u32) -> u32 {
+        self.links[i as usize].left
+    }
+    #[inline(always)]
+    pub(crate) fn right(&self, i: u32) -> u32 {
+        self.links[i as usize].right
+    }
+    #[inline(always)]
+    pub(crate) fn is_red(&self, i: u32) -> bool {
+        i != NIL && self.links[i as usize].red
+    }
+    #[inline(always)]
+    fn set_red(&mut self, i: u32, red: bool) {
+        self.lk(i).red = red;
+    }
+
+    /// Makes sure every node index has a [`Links`] slot.
+    fn ensure_links(&mut self) {
+        let n = self.arena.slots() as usize;
+        if self.links.len() < n {
+            let want = n.next_power_of_two().max(64);
+            self.links.resize(want, Links::EMPTY);
+        }
+    }
+
+    // ---- lookup -----------------------------------------------------------
+
+    /// BST search from `root` by `(hash as i32, key)`.
+    #[inline]
+    pub(crate) fn tree_find<Q>(&self, root: u32, hash: u32, key: &Q) -> u32
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let h = hash as i32;
+        let mut p = root;
+        while p != NIL {
+            let n = self.arena.node(p);
+            let ph = n.hash as i32;
+            p = match h.cmp(&ph).then_with(|| key.cmp(n.key().borrow())) {
+                Ordering::Less => self.left(p),
+                Ordering::Greater => self.right(p),
+                Ordering::Equal => return p,
+            };
+        }
+        NIL
+    }
+
+    // ---- treeify / untreeify ----------------------------------------------
+
+    /// Builds a red-black tree from the list starting at `first` (a plain
+    /// list, or the half of a split tree bin): walks the list in order,
+    /// inserts each node by `(hash, key)` and balances; then moves the root
+    /// to the front of the list. Returns the root, now the list's head.
+    /// Sets `prev` links along the list.
+    pub(crate) fn treeify(&mut self, first: u32) -> u32
+    where
+        K: Ord,
+    {
+        self.ensure_links();
+        let mut root = NIL;
+        let mut prev = NIL;
+        let mut x = first;
+        while x != NIL {
+            let next = self.arena.node(x).next;
+            *self.lk(x) = Links {
+                prev,
+                ..Links::EMPTY
+            };
+            if root == NIL {
+                root = x;
+            } else {
+                let (xp, dir) = self.descend(root, x);
+                self.lk(x).parent = xp;
+                if dir == Ordering::Greater {
+                    self.lk(xp).right = x;
+                } else {
+                    self.lk(xp).left = x;
+                }
+                root = self.balance_insertion(root, x);
+            }
+            prev = x;
+            x = next;
+        }
+        self.move_root_to_front(first, root)
+    }
+
+    /// Finds where node `x` (not in the tree) hangs below `root`: its
+    /// parent-to-be and the side.
+    fn descend(&self, root: u32, x: u32) -> (u32, Ordering)
+    where
+        K: Ord,
+    {
+        let xn = self.arena.node(x);
+        let mut p = root;
+        loop {
+            let pn = self.arena.node(p);
+            // Keys in one map are distinct, so `Equal` cannot happen; it
+            // would go left, as Java's `dir <= 0`.
+            let dir = tree_cmp(xn.hash, xn.key(), pn.hash, pn.key());
+            let child = if dir == Ordering::Greater {
+                self.right(p)
+            } else {
+                self.left(p)
+            };
+            if child == NIL {
+                return (p, dir);
+            }
+            p = child;
+        }
+    }
+
+    /// Makes `root` the first node of the list whose first node is `first`
+    /// ("moveRootToFront"); returns `root`.
+    fn move_root_to_front(&mut self, first: u32, root: u32) -> u32 {
+        if root != first {
+            let rn = self.arena.node(root).next;
+            let rp = self.links[root as usize].prev;
+            if rn != NIL {
+                self.lk(rn).prev = rp;
+            }
+            if rp != NIL {
+                self.arena.node_mut(rp).next = rn;
+            }
+            if first != NIL {
+                self.lk(first).prev = root;
+            }
+            self.arena.node_mut(root).next = first;
+            self.lk(root).prev = NIL;
+        }
+        root
+    }
+
+    /// Turns tree bin `bin` into a list bin. The list order is the `next`
+    /// order, which is kept; only the bin's tag changes.
+    fn untreeify_bin(&mut self, bin: usize, first: u32, nodes_hint: Option<usize>) {
+        self.table[bin] = first;
+        self.note_untreeify(bin, first, nodes_hint);
+    }
+
+    #[cold]
+    fn note_untreeify(&mut self, bin: usize, first: u32, nodes: Option<usize>) {
+        self.counters.untreeifies += 1;
+        if self.hook.is_some() {
+            let nodes = nodes.unwrap_or_else(|| self.list_len(first));
+            self.emit(Event::Untreeify { bin, nodes });
+        }
+    }
+
+    #[cold]
+    fn note_treeify(&mut self, bin: usize, nodes: usize) {
+        self.counters.treeifies += 1;
+        if self.hook.is_some() {
+            self.emit(Event::Treeify { bin, nodes });
+        }
+    }
+
+    // ---- insert -----------------------------------------------------------
+
+    /// `putTreeVal`: finds `key` in tree bin `bin`, or inserts a new node
+    /// below the node where the search fell off, links it in the list right
+    /// after that parent, balances and moves the root to the front.
+    pub(crate) fn tree_put(&mut self, bin: usize, hash: u32, key: K, value: V) -> Put<K, V>
+    where
+        K: Ord,
+    {
+        let root = self.table[bin] & !TREE_BIT;
+        let mut p = root;
+        let (xp, dir) = loop {
+            let pn = self.arena.node(p);
+            let dir = tree_cmp(hash, &key, pn.hash, pn.key());
+            let child = match dir {
+                Ordering::Equal => return Put::Present(p, key, value),
+                Ordering::Less => self.left(p),
+                Ordering::Greater => self.right(p),
+            };
+            if child == NIL {
+                break (p, dir);
+            }
+            p = child;
+        };
+        let xpn = self.arena.node(xp).next;
+        let x = self.arena.alloc(hash, key, value);
+        self.ensure_links();
+        self.arena.node_mut(x).next = xpn;
+        *self.lk(x) = Links {
+            parent: xp,
+            prev: xp,
+            ..Links::EMPTY
+        };
+        if dir == Ordering::Less {
+            self.lk(xp).left = x;
+        } else {
+            self.lk(xp).right = x;
+        }
+        self.arena.node_mut(xp).next = x;
+        if xpn != NIL {
+            self.lk(xpn).prev = x;
+        }
+        let new_root = self.balance_insertion(root, x);
+        let first = self.move_root_to_front(root, new_root);
+        self.table[bin] = first | TREE_BIT;
+        Put::Inserted(x)
+    }
+
+    // ---- resize -----------------------------------------------------------
+
+    /// Resize of a tree bin (Java's `TreeNode.split`): old bin `j` with
+    /// root/first node `first` goes to `j` (lo) and `j + old_cap` (hi) by
+    /// `hash & old_cap`, each half in list order. Then, for each non-empty
+    /// half: at most [`UNTREEIFY_THRESHOLD`] nodes → a list bin; otherwise a
+    /// tree bin, re-treeified from its list if the other half is non-empty,
+    /// or the old tree kept as it is if the other half is empty.
+    pub(crate) fn split_tree(&mut self, j: usize, first: u32, old_cap: usize)
+    where
+        K: Ord,
+    {
+        let bit = old_cap as u32;
+        let (mut lo_head, mut lo_tail, mut hi_head, mut hi_tail) = (NIL, NIL, NIL, NIL);
+        let (mut lc, mut hc) = (0usize, 0usize);
+        let mut e = first;
+        while e != NIL {
+            let n = self.arena.node(e);
+            let next = n.next;
+            self.arena.node_mut(e).next = NIL;
+            if self.arena.node(e).hash & bit == 0 {
+                self.lk(e).prev = lo_tail;
+                if lo_tail == NIL {
+                    lo_head = e;
+                } else {
+                    self.arena.node_mut(lo_tail).next = e;
+                }
+                lo_tail = e;
+                lc += 1;
+            } else {
+                self.lk(e).prev = hi_tail;
+                if hi_tail == NIL {
+                    hi_head = e;
+                } else {
+                    self.arena.node_mut(hi_tail).next = e;
+                }
+                hi_tail = e;
+                hc += 1;
+            }
+            e = next;
+        }
+        self.counters.nodes_relinked += (lc + hc) as u64;
+        self.tree_bins -= 1;
+        for (head, count, other, bin) in [(lo_head, lc, hc, j), (hi_head, hc, lc, j + old_cap)] {
+            if head == NIL {
+                continue;
+            }
+            self.counters.slots_written += 1;
+            if count <= UNTREEIFY_THRESHOLD {
+                self.untreeify_bin(bin, head, Some(count));
+            } else if other == 0 {
+                // All nodes went one way: the tree is kept as is (its
+                // root is still the first node).
+                self.table[bin] = head | TREE_BIT;
+                self.tree_bins += 1;
+            } else {
+                // Install the half as a list first so a panicking `Ord`
+                // leaves a consistent (list) bin.
+                self.table[bin] = head;
+                let root = self.treeify(head);
+                self.table[bin] = root | TREE_BIT;
+                self.tree_bins += 1;
+                self.note_treeify(bin, count);
+            }
+        }
+    }
+
+    // ---- remove -----------------------------------------------------------
+
+    /// `removeTreeNode`: removes node `p` from tree bin `bin` (the caller
+    /// frees it). See the module docs for the untreeify rule.
+    pub(crate) fn remove_tree_node(&mut self, bin: usize, p: u32) {
+        let old_first = self.table[bin] & !TREE_BIT;
+        // 1. Unlink from the next/prev list.
+        let succ = self.arena.node(p).next;
+        let pred = self.links[p as usize].prev;
+        let first = if pred == NIL {
+            succ
+        } else {
+            self.arena.node_mut(pred).next = succ;
+            old_first
+        };
+        if succ != NIL {
+            self.lk(succ).prev = pred;
+        }
+        if first == NIL {
+            // `p` was the only node.
+            self.table[bin] = NIL;
+            self.tree_bins -= 1;
+            return;
+        }
+        self.table[bin] = first | TREE_BIT;
+        // 2. Too small a tree (judged on the current root, before removing
+        //    `p`)? Then the bin becomes a list, without a tree delete.
+        let mut root = first;
+        while self.parent(root) != NIL {
+            root = self.parent(root);
+        }
+        let (rl, rr) = (self.left(root), self.right(root));
+        if rr == NIL || rl == NIL || self.left(rl) == NIL {
+            self.tree_bins -= 1;
+            self.untreeify_bin(bin, first, None);
+            return;
+        }
+        // 3. Tree delete. If `p` has two children, swap its place in the
+        //    tree with its successor `s` (links and colours).
+        let (pl, pr) = (self.left(p), self.right(p));
+        let replacement;
+        if pl != NIL && pr != NIL {
+            let mut s = pr;
+            while self.left(s) != NIL {
+                s = self.left(s);
+            }
+            let (sr, pp) = (self.right(s), self.parent(p));
+            let (cs, cp) = (self.is_red(s), self.is_red(p));
+            self.set_red(s, cp);
+            self.set_red(p, cs);
+            if s == pr {
+                self.lk(p).parent = s;
+                self.lk(s).right = p;
+            } else {
+                let sp = self.parent(s);
+                self.lk(p).parent = sp;
+                if sp != NIL {
+                    if s == self.left(sp) {
+                        self.lk(sp).left = p;
+                    } else {
+                        self.lk(sp).right = p;
+                    }
+                }
+                self.lk(s).right = pr;
+                self.lk(pr).parent = s;
+            }
+            self.lk(p).left = NIL;
+            self.lk(p).right = sr;
+            if sr != NIL {
+                self.lk(sr).parent = p;
+            }
+            self.lk(s).left = pl;
+            self.lk(pl).parent = s;
+            self.lk(s).parent = pp;
+            if pp == NIL {
+                root = s;
+            } else if p == self.left(pp) {
+                self.lk(pp).left = s;
+            } else {
+                self.lk(pp).right = s;
+            }
+            replacement = if sr != NIL { sr } else { p };
+        } else if pl != NIL {
+            replacement = pl;
+        } else if pr != NIL {
+            replacement = pr;
+        } else {
+            replacement = p;
+        }
+        // 4. Splice `p` out (when it has a child; a leaf stays attached as
+        //    the fixup's stand-in for the nil sentinel).
+        if replacement != p {
+            let pp = self.parent(p);
+            self.lk(replacement).parent = pp;
+            if pp == NIL {
+                root = replacement;
+                self.set_red(replacement, false);
+            } else if p == self.left(pp) {
+                self.lk(pp).left = replacement;
+            } else {
+                self.lk(pp).right = replacement;
+            }
+            *self.lk(p) = Links::EMPTY;
+        }
+        // 5. Fix up if a black node was removed.
+        let r = if self.is_red(p) {
+            root
+        } else {
+            self.balance_deletion(root, replacement)
+        };
+        // 6. Detach a leaf `p`.
+        if replacement == p {
+            let pp = self.parent(p);
+            self.lk(p).parent = NIL;
+            if pp != NIL {
+                if p == self.left(pp) {
+                    self.lk(pp).left = NIL;
+                } else if p == self.right(pp) {
+                    self.lk(pp).right = NIL;
+                }
+            }
+        }
+        let first = self.move_root_to_front(first, r);
+        self.table[bin] = first | TREE_BIT;
+    }
+
+    // ---- red-black balancing (CLR) ------------------------------------------
+
+    /// Left rotation at `p`; returns the (possibly new) root. A node rotated
+    /// into the root position is coloured black.
+    fn rotate_left(&mut self, mut root: u32, p: u32) -> u32 {
+        if p == NIL || self.right(p) == NIL {
+            return root;
+        }
+        let r = self.right(p);
+        let rl = self.left(r);
+        self.lk(p).right = rl;
+        if rl != NIL {
+            self.lk(rl).parent = p;
+        }
+        let pp = self.parent(p);
+        self.lk(r).parent = pp;
+        if pp == NIL {
+            root = r;
+            self.set_red(r, false);
+        } else if self.left(pp) == p {
+            self.lk(pp).left = r;
+        } else {
+            self.lk(pp).right = r;
+        }
+        self.lk(r).left = p;
+        self.lk(p).parent = r;
+        root
+    }
+
+    /// Right rotation at `p`, mirror of [`RawTable::rotate_left`].
+    fn rotate_right(&mut self, mut root: u32, p: u32) -> u32 {
+        if p == NIL || self.left(p) == NIL {
+            return root;
+        }
+        let l = self.left(p);
+        let lr = self.right(l);
+        self.lk(p).left = lr;
+        if lr != NIL {
+            self.lk(lr).parent = p;
+        }
+        let pp = self.parent(p);
+        self.lk(l).parent = pp;
+        if pp == NIL {
+            root = l;
+            self.set_red(l, false);
+        } else if self.right(pp) == p {
+            self.lk(pp).right = l;
+        } else {
+            self.lk(pp).left = l;
+        }
+        self.lk(l).right = p;
+        self.lk(p).parent = l;
+        root
+    }
+
+    /// RB-INSERT-FIXUP for the newly linked node `x`; returns the root.
+    fn balance_insertion(&mut self, mut root: u32, mut x: u32) -> u32 {
+        self.set_red(x, true);
+        loop {
+            let mut xp = self.parent(x);
+            if xp == NIL {
+                self.set_red(x, false);
+                return x;
+            }
+            if !self.is_red(xp) {
+                return root;
+            }
+            let mut xpp = self.parent(xp);
+            if xpp == NIL {
+                return root;
+            }
+            if xp == self.left(xpp) {
+                let uncle = self.right(xpp);
+                if self.is_red(uncle) {
+                    self.set_red(uncle, false);
+                    self.set_red(xp, false);
+                    self.set_red(xpp, true);
+                    x = xpp;
+                } else {
+                    if x == self.right(xp) {
+                        x = xp;
+                        root = self.rotate_left(root, x);
+                        xp = self.parent(x);
+                        xpp = if xp == NIL { NIL } else { self.parent(xp) };
+                    }
+                    if xp != NIL {
+                        self.set_red(xp, false);
+                        if xpp != NIL {
+                            self.set_red(xpp, true);
+                            root = self.rotate_right(root, xpp);
+                        }
+                    }
+                }
+            } else {
+                let uncle = self.left(xpp);
+                if self.is_red(uncle) {
+                    self.set_red(uncle, false);
+                    self.set_red(xp, false);
+                    self.set_red(xpp, true);
+                    x = xpp;
+                } else {
+                    if x == self.left(xp) {
+                        x = xp;
+                        root = self.rotate_right(root, x);
+                        xp = self.parent(x);
+                        xpp = if xp == NIL { NIL } else { self.parent(xp) };
+                    }
+                    if xp != NIL {
+                        self.set_red(xp, false);
+                        if xpp != NIL {
+                            self.set_red(xpp, true);
+                            root = self.rotate_left(root, xpp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// RB-DELETE-FIXUP starting at `x` (the node that took the removed
+    /// black node's place, or the removed leaf itself standing in for nil);
+    /// returns the root.
+    fn balance_deletion(&mut self, mut root: u32, mut x: u32) -> u32 {
+        loop {
+            if x == NIL || x == root {
+                return root;
+            }
+            let xp = self.parent(x);
+            if xp == NIL {
+                self.set_red(x, false);
+                return x;
+            }
+            if self.is_red(x) {
+                self.set_red(x, false);
+                return root;
+            }
+            if x == self.left(xp) {
+                let mut w = self.right(xp);
+                if self.is_red(w) {
+                    // case 1: red sibling
+                    self.set_red(w, false);
+                    self.set_red(xp, true);
+                    root = self.rotate_left(root, xp);
+                    w = self.right(xp);
+                }
+                if w == NIL {
+                    x = xp;
+                    continue;
+                }
+                let (sl, sr) = (self.left(w), self.right(w));
+                if !self.is_red(sl) && !self.is_red(sr) {
+                    // case 2: black sibling, black nephews
+                    self.set_red(w, true);
+                    x = xp;
+                } else {
+                    if !self.is_red(sr) {
+                        // case 3: far nephew black
+                        if sl != NIL {
+                            self.set_red(sl, false);
+                        }
+                        self.set_red(w, true);
+                        root = self.rotate_right(root, w);
+                        w = self.right(xp);
+                    }
+                    // case 4
+                    if w != NIL {
+                        let c = self.is_red(xp);
+                        self.set_red(w, c);
+                        let wr = self.right(w);
+                        if wr != NIL {
+                            self.set_red(wr, false);
+                        }
+                    }
+                    self.set_red(xp, false);
+                    root = self.rotate_left(root, xp);
+                    x = root;
+                }
+            } else {
+                let mut w = self.left(xp);
+                if self.is_red(w) {
+                    self.set_red(w, false);
+                    self.set_red(xp, true);
+                    root = self.rotate_right(root, xp);
+                    w = self.left(xp);
+                }
+                if w == NIL {
+                    x = xp;
+                    continue;
+                }
+                let (sl, sr) = (self.left(w), self.right(w));
+                if !self.is_red(sl) && !self.is_red(sr) {
+                    self.set_red(w, true);
+                    x = xp;
+                } else {
+                    if !self.is_red(sl) {
+                        if sr != NIL {
+                            self.set_red(sr, false);
+                        }
+                        self.set_red(w, true);
+                        root = self.rotate_left(root, w);
+                        w = self.left(xp);
+                    }
+                    if w != NIL {
+                        let c = self.is_red(xp);
+                        self.set_red(w, c);
+                        let wl = self.left(w);
+                        if wl != NIL {
+                            self.set_red(wl, false);
+                        }
+                    }
+                    self.set_red(xp, false);
+                    root = self.rotate_right(root, xp);
+                    x = root;
+                }
+            }
+        }
+    }
+}
