@@ -115,6 +115,9 @@ pub fn timer_overhead_ns() -> u64 {
     samples[samples.len() / 2]
 }
 
+// Timed loops are kept out of line so each is compiled on its own for each
+// map type, not folded into `run` differently from one strategy to another.
+#[inline(never)]
 fn fill<M: BenchMap<u64, u64>>(keys: &[u64]) -> (M, Duration) {
     let mut m = M::make(0);
     let start = Instant::now();
@@ -125,6 +128,7 @@ fn fill<M: BenchMap<u64, u64>>(keys: &[u64]) -> (M, Duration) {
     (black_box(m), elapsed)
 }
 
+#[inline(never)]
 fn time_lookups<M: BenchMap<u64, u64>>(m: &M, keys: &[u64]) -> f64 {
     let start = Instant::now();
     let mut found = 0u64;

@@ -257,7 +257,7 @@ where
     /// assert_eq!(m.insert(1, "a"), None);
     /// assert_eq!(m.insert(1, "b"), Some("a"));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let hash = self.hash(&key);
         let Self {
@@ -650,7 +650,7 @@ where
 }
 
 impl<K: Hash + Eq, V, S: BuildHasher> Table<K, V> for StwMap<K, V, S> {
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, key: K, value: V) -> Option<V> {
         StwMap::insert(self, key, value)
     }
