@@ -12,6 +12,7 @@ pub struct CountingAlloc;
 static ON: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+static OVERALL_PEAK: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // counters are side bookkeeping.
@@ -53,6 +54,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
 pub fn start() {
     LIVE.store(0, Relaxed);
     PEAK.store(0, Relaxed);
+    OVERALL_PEAK.store(0, Relaxed);
     ON.store(true, Relaxed);
 }
 
@@ -66,9 +68,21 @@ pub fn live() -> usize {
     LIVE.load(Relaxed)
 }
 
-/// The largest [`live`] value since [`start`].
+/// The largest [`live`] value since [`start`] or the last [`reset_peak`].
 pub fn peak() -> usize {
     PEAK.load(Relaxed)
+}
+
+/// Starts a new [`peak`] window at the current live bytes, folding the
+/// window that ends into [`overall_peak`].
+pub fn reset_peak() {
+    OVERALL_PEAK.fetch_max(PEAK.load(Relaxed), Relaxed);
+    PEAK.store(LIVE.load(Relaxed), Relaxed);
+}
+
+/// The largest [`live`] value since [`start`], across peak windows.
+pub fn overall_peak() -> usize {
+    OVERALL_PEAK.load(Relaxed).max(PEAK.load(Relaxed))
 }
 
 /// Makes the system allocator behave the same for every strategy of a run.

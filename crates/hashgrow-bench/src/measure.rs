@@ -1,44 +1,93 @@
 //! The measurement passes behind `hashgrow compare`.
 //!
-//! For one strategy and one workload:
+//! A workload is a sequence of ops on one map (a [`Scenario`]): inserts from
+//! empty (`insert`, `prealloc`) or delete + insert pairs at a steady size
+//! (`churn`). For one strategy it is run in three kinds of pass:
 //!
 //! 1. **timed passes** (`repeat` times after one warm-up, the median kept):
-//!    build the map from empty with no per-op timer and no allocation
-//!    counting; then time
-//!    lookups of every key (hits) and of as many absent keys (misses) on the
-//!    grown map;
-//! 2. **stats pass**: build it again with the counting allocator on and the
+//!    the ops with no per-op timer and no allocation counting. Insert
+//!    workloads then also time lookups of every key (hits) and of as many
+//!    absent keys (misses) on the grown map;
+//! 2. **stats pass**: the ops again with the counting allocator on and the
 //!    strategy's own counters (baselines wrapped in `Counted`): entries
-//!    moved, grows, the most moved by one op, peak and final heap bytes;
-//! 3. **latency pass**: build it again timing every op with `Instant` into
-//!    an HDR histogram. The clock's own cost is measured separately and
-//!    reported as `timer_overhead_ns`; it is included in (not subtracted
-//!    from) the percentiles.
+//!    moved, grows, the most moved by one op, peak and final heap bytes,
+//!    and the heap high-water mark during the last grow;
+//! 3. **latency pass**: the ops again, each timed with `Instant` into an HDR
+//!    histogram. The clock's own cost is measured separately and reported
+//!    as `timer_overhead_ns`; it is included in (not subtracted from) the
+//!    percentiles.
+//!
+//! The `lookup` workload is separate ([`run_lookup`]): timed hits and misses
+//! on a full map, per-lookup latency, and lookups interleaved with inserts
+//! while the map grows.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::mem;
+use std::time::Instant;
 
+use clap::ValueEnum;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use crate::alloc;
+use crate::keys::{splitmix64, BenchKey, Keys};
 use crate::strategy::{BenchMap, Strategy, WithMaps};
 
-/// What one strategy did on one workload. Field names are part of the JSON
-/// format (`hashgrow compare --json`) and stay stable.
-#[derive(Clone, Debug, Serialize)]
+/// What `hashgrow compare --workload` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Workload {
+    /// Grow from empty to N distinct keys.
+    Insert,
+    /// The same into a map made with room for N keys (runs `insert` too and
+    /// reports the saving).
+    Prealloc,
+    /// Hits and misses on a map of N keys, and lookups interleaved with
+    /// inserts while the map grows.
+    Lookup,
+    /// Steady size N: 10·N ops, each deletes a random live key and inserts
+    /// a new one (what drives Go's same-size growth).
+    Churn,
+}
+
+impl Workload {
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::Insert => "insert",
+            Workload::Prealloc => "prealloc",
+            Workload::Lookup => "lookup",
+            Workload::Churn => "churn",
+        }
+    }
+}
+
+/// What one strategy did on one workload. The fields named in the issue
+/// (`strategy`, `workload`, `n`, `ns_per_op`, `p50_ns`, `p99_ns`, `p999_ns`,
+/// `p9999_ns`, `max_ns`, `entries_moved`, `grows`, `peak_bytes`) are a
+/// stable JSON format; the others may grow.
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct RunResult {
     pub strategy: String,
     pub workload: String,
+    pub keys: String,
     pub hasher: String,
+    /// Keys in the map (at the end for insert workloads; steady for churn).
     pub n: usize,
-    /// Median over the timed passes of total time / n.
+    /// Ops timed: inserts, delete+insert pairs, or lookups.
+    pub ops: usize,
+    /// Median over the timed passes of total time / ops.
     pub ns_per_op: f64,
-    /// Fastest timed pass, total time / n.
+    /// Fastest timed pass, total time / ops.
     pub ns_per_op_min: f64,
     pub total_ns: u64,
     pub lookup_hit_ns: f64,
     pub lookup_miss_ns: f64,
+    /// `lookup` workload: mean time of a lookup interleaved with inserts.
+    pub interleaved_lookup_ns: Option<f64>,
+    /// `lookup` workload: the same, only for lookups made while an
+    /// incremental grow was in progress (None for strategies that never
+    /// leave a grow in progress between ops).
+    pub lookup_during_grow_ns: Option<f64>,
     pub p50_ns: u64,
     pub p99_ns: u64,
     pub p999_ns: u64,
@@ -55,46 +104,133 @@ pub struct RunResult {
     pub peak_bytes: usize,
     pub final_bytes: usize,
     pub bytes_per_entry: f64,
+    /// Heap high-water mark during the last completed grow (old and new
+    /// storage alive together) over the heap right after it ended.
+    pub grow_peak_ratio: f64,
 }
 
-/// The keys of a run: `n` distinct keys to insert and `n` others that are
-/// never inserted (for misses).
-pub struct Keys {
-    pub present: Vec<u64>,
-    pub absent: Vec<u64>,
+/// Per-op series for plots, recorded when `--plots` is given.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    /// Latency of each op (ns), from the latency pass.
+    pub latency_ns: Vec<u32>,
+    /// Entries moved so far, after each op (stats pass).
+    pub moved_cum: Vec<u64>,
+    /// Heap high-water mark within each op (stats pass): shows the moment
+    /// old and new storage are both alive.
+    pub heap: Vec<u64>,
+    /// Each grow: (op it started in, op it ended in, same size).
+    pub grows: Vec<(usize, usize, bool)>,
 }
 
-/// SplitMix64's finaliser: a bijection on u64, so distinct inputs give
-/// distinct, well-spread keys.
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-impl Keys {
-    /// `n` random distinct u64 keys and `n` distinct absent ones
-    /// (deterministic: the same `n` gives the same keys).
-    pub fn random_u64(n: usize) -> Keys {
-        Keys {
-            present: (0..n as u64).map(splitmix64).collect(),
-            absent: (n as u64..2 * n as u64).map(splitmix64).collect(),
-        }
-    }
+/// A result and, if asked for, its per-op series.
+pub struct RunOutput {
+    pub result: RunResult,
+    pub trace: Option<Trace>,
 }
 
 /// Settings shared by every strategy in a run.
 pub struct Config {
     pub repeat: usize,
     pub hasher: String,
+    pub keys: String,
+    pub record: bool,
 }
 
-/// The insert-from-empty workload for one strategy.
-pub struct InsertJob<'a> {
-    pub strategy: Strategy,
-    pub keys: &'a Keys,
-    pub config: &'a Config,
+/// A sequence of ops on one map.
+pub trait Scenario<K> {
+    /// Inputs the ops consume, prepared before timing.
+    type State;
+    /// Entries in the map at the end (or steady).
+    fn n(&self) -> usize;
+    /// Number of ops.
+    fn ops(&self) -> usize;
+    /// The inputs (untimed, and not counted as the map's memory).
+    fn state(&self) -> Self::State;
+    /// The map before the first op (untimed, but its memory is counted).
+    fn build<M: BenchMap<K, u64>>(&self) -> M;
+    /// Op number `i`.
+    fn op<M: BenchMap<K, u64>>(&self, m: &mut M, state: &mut Self::State, i: usize);
+}
+
+/// Insert `keys` into a map made with room for `capacity` (0: empty).
+pub struct Fill<'a, K> {
+    pub keys: &'a [K],
+    pub capacity: usize,
+}
+
+impl<K: BenchKey> Scenario<K> for Fill<'_, K> {
+    type State = Vec<K>;
+    fn n(&self) -> usize {
+        self.keys.len()
+    }
+    fn ops(&self) -> usize {
+        self.keys.len()
+    }
+    fn state(&self) -> Vec<K> {
+        self.keys.to_vec()
+    }
+    fn build<M: BenchMap<K, u64>>(&self) -> M {
+        M::make(self.capacity)
+    }
+    #[inline]
+    fn op<M: BenchMap<K, u64>>(&self, m: &mut M, keys: &mut Vec<K>, i: usize) {
+        m.insert(mem::take(&mut keys[i]), i as u64);
+    }
+}
+
+/// Steady size: each op removes a random live key and inserts a fresh one.
+pub struct Churn<'a, K> {
+    pub keys: &'a Keys<K>,
+}
+
+/// The state of [`Churn`]: which keys are live, and owned fresh keys.
+pub struct ChurnState<K> {
+    /// Live key ids: `id < n` is `present[id]`, else `fresh[id - n]`.
+    live: Vec<usize>,
+    fresh: Vec<K>,
+}
+
+impl<K: BenchKey> Churn<'_, K> {
+    fn key(&self, id: usize) -> &K {
+        let n = self.keys.present.len();
+        if id < n {
+            &self.keys.present[id]
+        } else {
+            &self.keys.fresh[id - n]
+        }
+    }
+}
+
+impl<K: BenchKey> Scenario<K> for Churn<'_, K> {
+    type State = ChurnState<K>;
+    fn n(&self) -> usize {
+        self.keys.present.len()
+    }
+    fn ops(&self) -> usize {
+        self.keys.fresh.len()
+    }
+    fn state(&self) -> ChurnState<K> {
+        ChurnState {
+            live: (0..self.keys.present.len()).collect(),
+            fresh: self.keys.fresh.clone(),
+        }
+    }
+    fn build<M: BenchMap<K, u64>>(&self) -> M {
+        let mut m = M::make(0);
+        for (i, k) in self.keys.present.iter().enumerate() {
+            m.insert(k.clone(), i as u64);
+        }
+        m
+    }
+    #[inline]
+    fn op<M: BenchMap<K, u64>>(&self, m: &mut M, st: &mut ChurnState<K>, i: usize) {
+        let n = st.live.len();
+        let j = (splitmix64(i as u64 ^ 0xc4u64) % n as u64) as usize;
+        m.remove(self.key(st.live[j]));
+        m.insert(mem::take(&mut st.fresh[i]), i as u64);
+        st.live[j] = n + i;
+    }
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -116,20 +252,21 @@ pub fn timer_overhead_ns() -> u64 {
 }
 
 // Timed loops are kept out of line so each is compiled on its own for each
-// map type, not folded into `run` differently from one strategy to another.
+// map type, not folded into the caller differently from one strategy to
+// another.
 #[inline(never)]
-fn fill<M: BenchMap<u64, u64>>(keys: &[u64]) -> (M, Duration) {
-    let mut m = M::make(0);
+fn time_ops<K, M: BenchMap<K, u64>, Sc: Scenario<K>>(sc: &Sc) -> (M, f64) {
+    let (mut m, mut state) = (sc.build::<M>(), sc.state());
     let start = Instant::now();
-    for (i, &k) in keys.iter().enumerate() {
-        m.insert(k, i as u64);
+    for i in 0..sc.ops() {
+        sc.op(&mut m, &mut state, i);
     }
-    let elapsed = start.elapsed();
+    let elapsed = start.elapsed().as_nanos() as f64;
     (black_box(m), elapsed)
 }
 
 #[inline(never)]
-fn time_lookups<M: BenchMap<u64, u64>>(m: &M, keys: &[u64]) -> f64 {
+fn time_lookups<K, M: BenchMap<K, u64>>(m: &M, keys: &[K]) -> f64 {
     let start = Instant::now();
     let mut found = 0u64;
     for k in keys {
@@ -138,100 +275,403 @@ fn time_lookups<M: BenchMap<u64, u64>>(m: &M, keys: &[u64]) -> f64 {
         }
     }
     black_box(found);
-    start.elapsed().as_nanos() as f64 / keys.len() as f64
+    start.elapsed().as_nanos() as f64 / keys.len().max(1) as f64
 }
 
-impl WithMaps<u64, u64> for InsertJob<'_> {
-    type Output = RunResult;
+/// Counters from the stats pass.
+struct StatsPass {
+    stats: hashgrow::Stats,
+    max_moved_in_one_op: u64,
+    peak_bytes: usize,
+    final_bytes: usize,
+    grow_peak_ratio: f64,
+}
 
-    fn run<Fast: BenchMap<u64, u64>, Counting: BenchMap<u64, u64>>(self) -> RunResult {
-        let keys = &self.keys.present;
-        let n = keys.len();
+fn stats_pass<K, M: BenchMap<K, u64>, Sc: Scenario<K>>(
+    sc: &Sc,
+    trace: Option<&mut Trace>,
+) -> StatsPass {
+    let mut state = sc.state();
+    let mut trace = trace;
+    if let Some(t) = &mut trace {
+        // Reserved before counting starts, so the series are not measured.
+        t.moved_cum.reserve_exact(sc.ops());
+        t.heap.reserve_exact(sc.ops());
+    }
+    alloc::start();
+    let mut m = sc.build::<M>();
+    let base = m.stats();
+    let mut moved = base.entries_moved;
+    let mut grows_seen = base.grows + base.same_size_grows;
+    let mut same_seen = base.same_size_grows;
+    let mut max_moved_in_one_op = 0;
+    // The grow in progress: (first op, same size, heap high-water so far).
+    let mut open: Option<(usize, bool, usize)> = None;
+    let mut grow_peak_ratio = 0.0;
+    for i in 0..sc.ops() {
+        alloc::reset_peak();
+        sc.op(&mut m, &mut state, i);
+        let op_peak = alloc::peak();
+        let live = alloc::live();
+        let s = m.stats();
+        max_moved_in_one_op = max_moved_in_one_op.max(s.entries_moved - moved);
+        moved = s.entries_moved;
+        let total = s.grows + s.same_size_grows;
+        let mut close = |start: usize, same: bool, peak: usize, t: &mut Option<&mut Trace>| {
+            if live > 0 {
+                grow_peak_ratio = peak as f64 / live as f64;
+            }
+            if let Some(t) = t {
+                t.grows.push((start, i, same));
+            }
+        };
+        if total > grows_seen {
+            if let Some((start, same, peak)) = open.take() {
+                close(start, same, peak, &mut trace);
+            }
+            let same = s.same_size_grows > same_seen;
+            open = Some((i, same, op_peak));
+            grows_seen = total;
+            same_seen = s.same_size_grows;
+        } else if let Some((_, _, peak)) = &mut open {
+            *peak = (*peak).max(op_peak);
+        }
+        if let Some((start, same, peak)) = open {
+            if !s.growing {
+                close(start, same, peak, &mut trace);
+                open = None;
+            }
+        }
+        if let Some(t) = &mut trace {
+            t.moved_cum.push(moved - base.entries_moved);
+            t.heap.push(op_peak as u64);
+        }
+    }
+    let stats = m.stats();
+    let peak_bytes = alloc::overall_peak();
+    let final_bytes = alloc::live();
+    alloc::stop();
+    drop(m);
+    drop(state);
+    StatsPass {
+        stats: hashgrow::Stats {
+            entries_moved: stats.entries_moved - base.entries_moved,
+            grows: stats.grows - base.grows,
+            same_size_grows: stats.same_size_grows - base.same_size_grows,
+            ..stats
+        },
+        max_moved_in_one_op,
+        peak_bytes,
+        final_bytes,
+        grow_peak_ratio,
+    }
+}
 
-        // 1. timed passes, after one untimed fill so that the first
-        //    strategy of a run does not pay alone for fresh pages from the OS
-        drop(fill::<Fast>(keys));
+fn latency_pass<K, M: BenchMap<K, u64>, Sc: Scenario<K>>(
+    sc: &Sc,
+    trace: Option<&mut Trace>,
+) -> Histogram<u64> {
+    let mut hist = Histogram::<u64>::new(3).expect("3 significant figures is valid");
+    let (mut m, mut state) = (sc.build::<M>(), sc.state());
+    let mut series = trace.map(|t| {
+        t.latency_ns = Vec::with_capacity(sc.ops());
+        &mut t.latency_ns
+    });
+    for i in 0..sc.ops() {
+        let t = Instant::now();
+        sc.op(&mut m, &mut state, i);
+        let ns = t.elapsed().as_nanos() as u64;
+        hist.record(ns.max(1)).expect("auto-resizing histogram");
+        if let Some(s) = &mut series {
+            s.push(ns.min(u64::from(u32::MAX)) as u32);
+        }
+    }
+    drop(black_box(m));
+    hist
+}
+
+fn fill_percentiles(r: &mut RunResult, hist: &Histogram<u64>) {
+    r.p50_ns = hist.value_at_quantile(0.50);
+    r.p99_ns = hist.value_at_quantile(0.99);
+    r.p999_ns = hist.value_at_quantile(0.999);
+    r.p9999_ns = hist.value_at_quantile(0.9999);
+    r.max_ns = hist.max();
+    r.ops_over_10us = hist.count_between(10_001, u64::MAX);
+    r.ops_over_100us = hist.count_between(100_001, u64::MAX);
+}
+
+/// One strategy on one workload (not `lookup`).
+pub struct ScenarioJob<'a, K> {
+    pub strategy: Strategy,
+    pub workload: Workload,
+    pub keys: &'a Keys<K>,
+    pub config: &'a Config,
+}
+
+impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
+    type Output = RunOutput;
+
+    fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> RunOutput {
+        match self.workload {
+            Workload::Insert | Workload::Lookup => self.run_scenario::<Fast, Counting, _>(&Fill {
+                keys: &self.keys.present,
+                capacity: 0,
+            }),
+            Workload::Prealloc => self.run_scenario::<Fast, Counting, _>(&Fill {
+                keys: &self.keys.present,
+                capacity: self.keys.present.len(),
+            }),
+            Workload::Churn => self.run_scenario::<Fast, Counting, _>(&Churn { keys: self.keys }),
+        }
+    }
+}
+
+impl<K: BenchKey> ScenarioJob<'_, K> {
+    fn run_scenario<Fast, Counting, Sc>(&self, sc: &Sc) -> RunOutput
+    where
+        Fast: BenchMap<K, u64>,
+        Counting: BenchMap<K, u64>,
+        Sc: Scenario<K>,
+    {
+        let ops = sc.ops();
+        let fills = matches!(self.workload, Workload::Insert | Workload::Prealloc);
+
+        // 1. timed passes, after one untimed run so that the first strategy
+        //    of a run does not pay alone for fresh pages from the OS
+        drop(time_ops::<K, Fast, Sc>(sc));
         let mut totals = Vec::new();
         let mut hits = Vec::new();
         let mut misses = Vec::new();
         for _ in 0..self.config.repeat.max(1) {
-            let (m, elapsed) = fill::<Fast>(keys);
-            totals.push(elapsed.as_nanos() as f64);
-            hits.push(time_lookups(&m, keys));
-            misses.push(time_lookups(&m, &self.keys.absent));
+            let (m, elapsed) = time_ops::<K, Fast, Sc>(sc);
+            totals.push(elapsed);
+            if fills {
+                hits.push(time_lookups(&m, &self.keys.present));
+                misses.push(time_lookups(&m, &self.keys.absent));
+            }
             drop(m);
         }
         let total_ns = median(totals.clone());
 
+        let mut trace = self.config.record.then(Trace::default);
         // 2. stats pass
-        alloc::start();
-        let mut m = Counting::make(0);
-        let mut max_moved_in_one_op = 0;
-        let mut moved = 0;
-        for (i, &k) in keys.iter().enumerate() {
-            m.insert(k, i as u64);
-            let now = m.stats().entries_moved;
-            max_moved_in_one_op = max_moved_in_one_op.max(now - moved);
-            moved = now;
-        }
-        let stats = m.stats();
-        let peak_bytes = alloc::peak();
-        let final_bytes = alloc::live();
-        alloc::stop();
-        drop(m);
-
+        let sp = stats_pass::<K, Counting, Sc>(sc, trace.as_mut());
         // 3. latency pass
         let overhead = timer_overhead_ns();
-        let mut hist = Histogram::<u64>::new(3).expect("3 significant figures is valid");
-        let mut m = Fast::make(0);
-        for (i, &k) in keys.iter().enumerate() {
-            let t = Instant::now();
-            m.insert(k, i as u64);
-            let ns = t.elapsed().as_nanos() as u64;
-            hist.record(ns.max(1)).expect("auto-resizing histogram");
-        }
-        drop(black_box(m));
+        let hist = latency_pass::<K, Fast, Sc>(sc, trace.as_mut());
 
-        RunResult {
+        let n = sc.n();
+        let mut r = RunResult {
             strategy: self.strategy.name().to_string(),
-            workload: "insert".to_string(),
+            workload: self.workload.name().to_string(),
+            keys: self.config.keys.clone(),
             hasher: self.config.hasher.clone(),
             n,
-            ns_per_op: total_ns / n as f64,
-            ns_per_op_min: totals.iter().copied().fold(f64::MAX, f64::min) / n as f64,
+            ops,
+            ns_per_op: total_ns / ops as f64,
+            ns_per_op_min: totals.iter().copied().fold(f64::MAX, f64::min) / ops as f64,
             total_ns: total_ns as u64,
+            lookup_hit_ns: if fills { median(hits) } else { 0.0 },
+            lookup_miss_ns: if fills { median(misses) } else { 0.0 },
+            timer_overhead_ns: overhead,
+            entries_moved: sp.stats.entries_moved,
+            entries_moved_per_op: sp.stats.entries_moved as f64 / ops as f64,
+            max_moved_in_one_op: sp.max_moved_in_one_op,
+            grows: sp.stats.grows,
+            same_size_grows: sp.stats.same_size_grows,
+            peak_bytes: sp.peak_bytes,
+            final_bytes: sp.final_bytes,
+            bytes_per_entry: sp.final_bytes as f64 / n.max(1) as f64,
+            grow_peak_ratio: sp.grow_peak_ratio,
+            ..RunResult::default()
+        };
+        fill_percentiles(&mut r, &hist);
+        RunOutput { result: r, trace }
+    }
+}
+
+/// The `lookup` workload for one strategy.
+pub struct LookupJob<'a, K> {
+    pub strategy: Strategy,
+    pub keys: &'a Keys<K>,
+    pub config: &'a Config,
+}
+
+impl<K: BenchKey> WithMaps<K, u64> for LookupJob<'_, K> {
+    type Output = RunOutput;
+
+    fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> RunOutput {
+        let present = &self.keys.present;
+        let n = present.len();
+        let fill = Fill {
+            keys: present,
+            capacity: 0,
+        };
+        let (m, _) = time_ops::<K, Fast, _>(&fill);
+        let mut hits = Vec::new();
+        let mut misses = Vec::new();
+        for _ in 0..self.config.repeat.max(1) {
+            hits.push(time_lookups(&m, present));
+            misses.push(time_lookups(&m, &self.keys.absent));
+        }
+        // Per-lookup latency of hits.
+        let overhead = timer_overhead_ns();
+        let mut hist = Histogram::<u64>::new(3).expect("valid");
+        let mut series = Vec::new();
+        for k in present {
+            let t = Instant::now();
+            black_box(m.get(k));
+            let ns = t.elapsed().as_nanos() as u64;
+            hist.record(ns.max(1)).expect("auto-resizing histogram");
+            if self.config.record {
+                series.push(ns.min(u64::from(u32::MAX)) as u32);
+            }
+        }
+        drop(m);
+
+        // Lookups interleaved with inserts: after insert i, look up an
+        // earlier key, timing only the lookup.
+        let mut m = Counting::make(0);
+        let mut owned = present.clone();
+        let (mut sum, mut count, mut grow_sum, mut grow_count) = (0u64, 0u64, 0u64, 0u64);
+        for i in 0..n {
+            m.insert(mem::take(&mut owned[i]), i as u64);
+            let target = &present[(splitmix64(i as u64) % (i as u64 + 1)) as usize];
+            let growing = m.stats().growing;
+            let t = Instant::now();
+            black_box(m.get(target));
+            let ns = t.elapsed().as_nanos() as u64;
+            sum += ns;
+            count += 1;
+            if growing {
+                grow_sum += ns;
+                grow_count += 1;
+            }
+        }
+        let stats = m.stats();
+        drop(m);
+
+        let mut r = RunResult {
+            strategy: self.strategy.name().to_string(),
+            workload: "lookup".to_string(),
+            keys: self.config.keys.clone(),
+            hasher: self.config.hasher.clone(),
+            n,
+            ops: n,
+            ns_per_op: median(hits.clone()),
+            ns_per_op_min: hits.iter().copied().fold(f64::MAX, f64::min),
             lookup_hit_ns: median(hits),
             lookup_miss_ns: median(misses),
-            p50_ns: hist.value_at_quantile(0.50),
-            p99_ns: hist.value_at_quantile(0.99),
-            p999_ns: hist.value_at_quantile(0.999),
-            p9999_ns: hist.value_at_quantile(0.9999),
-            max_ns: hist.max(),
-            ops_over_10us: hist.count_between(10_001, u64::MAX),
-            ops_over_100us: hist.count_between(100_001, u64::MAX),
+            interleaved_lookup_ns: Some(sum as f64 / count.max(1) as f64),
+            lookup_during_grow_ns: (grow_count > 0).then(|| grow_sum as f64 / grow_count as f64),
             timer_overhead_ns: overhead,
             entries_moved: stats.entries_moved,
-            entries_moved_per_op: stats.entries_moved as f64 / n as f64,
-            max_moved_in_one_op,
             grows: stats.grows,
             same_size_grows: stats.same_size_grows,
-            peak_bytes,
-            final_bytes,
-            bytes_per_entry: final_bytes as f64 / n as f64,
-        }
+            ..RunResult::default()
+        };
+        fill_percentiles(&mut r, &hist);
+        let trace = self.config.record.then(|| Trace {
+            latency_ns: series,
+            ..Trace::default()
+        });
+        RunOutput { result: r, trace }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::{string_key, u64_key};
+    use crate::strategy::with_maps;
+    use hashgrow::hash::FxBuildHasher;
+
+    fn config() -> Config {
+        Config {
+            repeat: 1,
+            hasher: "fx".into(),
+            keys: "u64".into(),
+            record: true,
+        }
+    }
+
+    fn run(s: Strategy, w: Workload, keys: &Keys<u64>) -> RunOutput {
+        let config = config();
+        let job = ScenarioJob {
+            strategy: s,
+            workload: w,
+            keys,
+            config: &config,
+        };
+        with_maps::<u64, u64, FxBuildHasher, _>(s, job)
+    }
 
     #[test]
-    fn keys_are_distinct_and_disjoint() {
-        let k = Keys::random_u64(10_000);
-        let mut all: Vec<u64> = k.present.iter().chain(&k.absent).copied().collect();
-        all.sort_unstable();
-        all.dedup();
-        assert_eq!(all.len(), 20_000);
+    fn insert_counts_moves_and_records_one_point_per_op() {
+        let keys = Keys::generate(3000, 0, u64_key);
+        for s in Strategy::all() {
+            let out = run(s, Workload::Insert, &keys);
+            let r = &out.result;
+            assert_eq!((r.n, r.ops), (3000, 3000), "{s}");
+            assert!(r.grows > 0, "{s}: {r:?}");
+            if s != Strategy::Java {
+                assert!(r.entries_moved >= 3000 / 2, "{s}: {r:?}");
+            }
+            assert!(
+                r.peak_bytes >= r.final_bytes && r.final_bytes > 0,
+                "{s}: {r:?}"
+            );
+            let t = out.trace.expect("recorded");
+            assert_eq!(t.latency_ns.len(), 3000);
+            assert_eq!(t.moved_cum.last().copied(), Some(r.entries_moved), "{s}");
+            assert!(!t.grows.is_empty(), "{s}");
+        }
+    }
+
+    #[test]
+    fn prealloc_moves_nothing_for_copying_strategies() {
+        let keys = Keys::generate(3000, 0, u64_key);
+        for s in [
+            Strategy::Stw,
+            Strategy::Hashbrown,
+            Strategy::Std,
+            Strategy::Go,
+        ] {
+            let r = run(s, Workload::Prealloc, &keys).result;
+            assert_eq!(r.entries_moved, 0, "{s}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn churn_keeps_the_size_and_runs_ten_n_ops() {
+        let keys = Keys::generate(500, 5000, u64_key);
+        for s in Strategy::all() {
+            let r = run(s, Workload::Churn, &keys).result;
+            assert_eq!((r.n, r.ops), (500, 5000), "{s}");
+        }
+    }
+
+    #[test]
+    fn lookup_job_reports_hits_misses_and_interleaved() {
+        let keys = Keys::generate(2000, 0, string_key);
+        let config = config();
+        for s in [Strategy::Go, Strategy::Stw] {
+            let job = LookupJob {
+                strategy: s,
+                keys: &keys,
+                config: &config,
+            };
+            let r = with_maps::<String, u64, FxBuildHasher, _>(s, job).result;
+            assert!(
+                r.lookup_hit_ns > 0.0 && r.interleaved_lookup_ns.is_some(),
+                "{r:?}"
+            );
+            // Only Go leaves a grow in progress between ops.
+            assert_eq!(
+                r.lookup_during_grow_ns.is_some(),
+                s == Strategy::Go,
+                "{s}: {r:?}"
+            );
+        }
     }
 }

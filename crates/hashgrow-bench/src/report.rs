@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::measure::RunResult;
+use crate::measure::{RunResult, Workload};
 
 /// The `--json` document: `{"runs": [...]}` plus where it came from.
 #[derive(Serialize)]
@@ -44,7 +44,7 @@ fn human_bytes(b: usize) -> String {
     }
 }
 
-fn human_ns(ns: u64) -> String {
+pub fn human_ns(ns: u64) -> String {
     if ns >= 1_000_000 {
         format!("{:.2} ms", ns as f64 / 1e6)
     } else if ns >= 10_000 {
@@ -84,62 +84,240 @@ pub fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The `compare` table for insert runs, with ratios to hashbrown when it ran.
-pub fn insert_table(runs: &[RunResult]) -> String {
-    let base = runs.iter().find(|r| r.strategy == "hashbrown");
-    let ratio = |x: f64, b: Option<f64>| match b {
+fn ratio(x: f64, base: Option<f64>) -> String {
+    match base {
         Some(b) if b > 0.0 => format!("{:.2}x", x / b),
         _ => "-".to_string(),
+    }
+}
+
+fn grows(r: &RunResult) -> String {
+    if r.same_size_grows > 0 {
+        format!("{}+{}ss", r.grows, r.same_size_grows)
+    } else {
+        r.grows.to_string()
+    }
+}
+
+fn opt_ns(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| format!("{v:.1}"))
+}
+
+/// The line above the table: what ran.
+pub fn describe(args: &crate::compare::CompareArgs, runs: &[RunResult]) -> String {
+    let what = match args.workload {
+        Workload::Insert => format!("insert {} distinct keys into an empty map", args.n),
+        Workload::Prealloc => format!(
+            "insert {} distinct keys into a map made with room for them (and, for the saving, into an empty one)",
+            args.n
+        ),
+        Workload::Lookup => format!(
+            "look up {} present and {} absent keys in a map of {}, and one earlier key after each insert while filling it",
+            args.n, args.n, args.n
+        ),
+        Workload::Churn => format!(
+            "{} ops on a map kept at {} keys, each removing a random key and inserting a new one",
+            runs.first().map_or(0, |r| r.ops),
+            args.n
+        ),
     };
+    format!(
+        "workload {}: {what}; keys {}, hasher {}, median of {} timed passes",
+        args.workload.name(),
+        args.keys.name(),
+        args.hasher,
+        args.repeat
+    )
+}
+
+/// The result table for `workload`, with ratios to hashbrown when it ran.
+pub fn table(workload: Workload, runs: &[RunResult]) -> String {
+    let shown: Vec<&RunResult> = runs
+        .iter()
+        .filter(|r| r.workload == workload.name())
+        .collect();
+    let base = shown.iter().find(|r| r.strategy == "hashbrown");
+    match workload {
+        Workload::Insert | Workload::Prealloc => {
+            let header = [
+                "strategy",
+                "ns/insert",
+                "vs hb",
+                "hit ns",
+                "miss ns",
+                "vs hb",
+                "p50",
+                "p99",
+                "p99.9",
+                "p99.99",
+                "max",
+                ">10us",
+                "moved",
+                "moved/ins",
+                "max moved/op",
+                "grows",
+                "peak heap",
+                "B/entry",
+                "grow hw",
+            ];
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.strategy.clone(),
+                        format!("{:.1}", r.ns_per_op),
+                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                        format!("{:.1}", r.lookup_hit_ns),
+                        format!("{:.1}", r.lookup_miss_ns),
+                        ratio(
+                            r.lookup_hit_ns + r.lookup_miss_ns,
+                            base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
+                        ),
+                        human_ns(r.p50_ns),
+                        human_ns(r.p99_ns),
+                        human_ns(r.p999_ns),
+                        human_ns(r.p9999_ns),
+                        human_ns(r.max_ns),
+                        r.ops_over_10us.to_string(),
+                        r.entries_moved.to_string(),
+                        format!("{:.2}", r.entries_moved_per_op),
+                        r.max_moved_in_one_op.to_string(),
+                        grows(r),
+                        human_bytes(r.peak_bytes),
+                        format!("{:.1}", r.bytes_per_entry),
+                        format!("{:.2}", r.grow_peak_ratio),
+                    ]
+                })
+                .collect();
+            render_table(&header, &rows)
+        }
+        Workload::Lookup => {
+            let header = [
+                "strategy",
+                "hit ns",
+                "miss ns",
+                "vs hb",
+                "hit p50",
+                "hit p99",
+                "hit p99.99",
+                "hit max",
+                "interleaved ns",
+                "during grow ns",
+            ];
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.strategy.clone(),
+                        format!("{:.1}", r.lookup_hit_ns),
+                        format!("{:.1}", r.lookup_miss_ns),
+                        ratio(
+                            r.lookup_hit_ns + r.lookup_miss_ns,
+                            base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
+                        ),
+                        human_ns(r.p50_ns),
+                        human_ns(r.p99_ns),
+                        human_ns(r.p9999_ns),
+                        human_ns(r.max_ns),
+                        opt_ns(r.interleaved_lookup_ns),
+                        opt_ns(r.lookup_during_grow_ns),
+                    ]
+                })
+                .collect();
+            render_table(&header, &rows)
+        }
+        Workload::Churn => {
+            let header = [
+                "strategy",
+                "ns/op",
+                "vs hb",
+                "p50",
+                "p99",
+                "p99.9",
+                "p99.99",
+                "max",
+                ">10us",
+                ">100us",
+                "moved",
+                "moved/op",
+                "max moved/op",
+                "grows",
+                "peak heap",
+                "B/entry",
+            ];
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.strategy.clone(),
+                        format!("{:.1}", r.ns_per_op),
+                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                        human_ns(r.p50_ns),
+                        human_ns(r.p99_ns),
+                        human_ns(r.p999_ns),
+                        human_ns(r.p9999_ns),
+                        human_ns(r.max_ns),
+                        r.ops_over_10us.to_string(),
+                        r.ops_over_100us.to_string(),
+                        r.entries_moved.to_string(),
+                        format!("{:.3}", r.entries_moved_per_op),
+                        r.max_moved_in_one_op.to_string(),
+                        grows(r),
+                        human_bytes(r.peak_bytes),
+                        format!("{:.1}", r.bytes_per_entry),
+                    ]
+                })
+                .collect();
+            render_table(&header, &rows)
+        }
+    }
+}
+
+/// For `--workload prealloc`: what making room first saved, per strategy.
+pub fn prealloc_savings(runs: &[RunResult]) -> String {
     let header = [
         "strategy",
-        "ns/insert",
-        "vs hb",
-        "hit ns",
-        "miss ns",
-        "vs hb",
-        "p50",
-        "p99",
-        "p99.9",
-        "p99.99",
-        "max",
-        "moved",
-        "moved/ins",
-        "max moved/op",
-        "grows",
-        "peak heap",
+        "ns/insert empty",
+        "prealloc",
+        "time saved",
+        "moved empty",
+        "prealloc",
+        "max empty",
+        "prealloc",
     ];
-    let rows: Vec<Vec<String>> = runs
-        .iter()
-        .map(|r| {
-            vec![
-                r.strategy.clone(),
-                format!("{:.1}", r.ns_per_op),
-                ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
-                format!("{:.1}", r.lookup_hit_ns),
-                format!("{:.1}", r.lookup_miss_ns),
-                ratio(
-                    r.lookup_hit_ns + r.lookup_miss_ns,
-                    base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
-                ),
-                human_ns(r.p50_ns),
-                human_ns(r.p99_ns),
-                human_ns(r.p999_ns),
-                human_ns(r.p9999_ns),
-                human_ns(r.max_ns),
-                r.entries_moved.to_string(),
-                format!("{:.2}", r.entries_moved_per_op),
-                r.max_moved_in_one_op.to_string(),
-                if r.same_size_grows > 0 {
-                    format!("{}+{}ss", r.grows, r.same_size_grows)
-                } else {
-                    r.grows.to_string()
-                },
-                human_bytes(r.peak_bytes),
-            ]
-        })
-        .collect();
-    render_table(&header, &rows)
+    let mut rows = Vec::new();
+    for pre in runs.iter().filter(|r| r.workload == "prealloc") {
+        let Some(empty) = runs
+            .iter()
+            .find(|r| r.workload == "insert" && r.strategy == pre.strategy)
+        else {
+            continue;
+        };
+        rows.push(vec![
+            pre.strategy.clone(),
+            format!("{:.1}", empty.ns_per_op),
+            format!("{:.1}", pre.ns_per_op),
+            format!("{:.0}%", 100.0 * (1.0 - pre.ns_per_op / empty.ns_per_op)),
+            empty.entries_moved.to_string(),
+            pre.entries_moved.to_string(),
+            human_ns(empty.max_ns),
+            human_ns(pre.max_ns),
+        ]);
+    }
+    format!(
+        "saving from preallocation (same run)\n{}",
+        render_table(&header, &rows)
+    )
+}
+
+/// Writes every result as one CSV row.
+pub fn write_csv(path: &std::path::Path, runs: &[RunResult]) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    for r in runs {
+        w.serialize(r).map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub enum Strategy {
     Hashbrown,
     /// Baseline: `std::collections::HashMap` (hashbrown inside).
     Std,
+    /// Baseline: `griddle::HashMap`, hashbrown with incremental resize (the
+    /// closest published peer to Go's approach).
+    Griddle,
 }
 
 impl Strategy {
@@ -41,6 +44,7 @@ impl Strategy {
             Strategy::Stw => "stw",
             Strategy::Hashbrown => "hashbrown",
             Strategy::Std => "std",
+            Strategy::Griddle => "griddle",
         }
     }
 }
@@ -94,6 +98,33 @@ impl<K, V, M: BaselineMap<K, V>> BenchMap<K, V> for Counted<M> {
     }
 }
 
+/// griddle, counted with its incremental moves spread over inserts.
+pub struct CountedGriddle<M>(Counted<M>);
+
+impl<K, V, M: BaselineMap<K, V>> Table<K, V> for CountedGriddle<M> {
+    fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.0.insert(key, value)
+    }
+    fn get(&self, key: &K) -> Option<&V> {
+        self.0.get(key)
+    }
+    fn remove(&mut self, key: &K) -> Option<V> {
+        self.0.remove(key)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn stats(&self) -> hashgrow::Stats {
+        self.0.stats()
+    }
+}
+
+impl<K, V, M: BaselineMap<K, V>> BenchMap<K, V> for CountedGriddle<M> {
+    fn make(capacity: usize) -> Self {
+        CountedGriddle(Counted::incremental(M::make(capacity)))
+    }
+}
+
 /// Something to run once per strategy: it receives two map types, `Fast`
 /// (for timed passes, no bookkeeping) and `Counting` (for the stats pass;
 /// the same type for strategies that count their own growth).
@@ -113,11 +144,13 @@ where
 {
     type Hb<K, V, S> = hashbrown::HashMap<K, V, S>;
     type Sd<K, V, S> = std::collections::HashMap<K, V, S>;
+    type Gr<K, V, S> = griddle::HashMap<K, V, S>;
     match strategy {
         Strategy::Go => job.run::<GoMap<K, V, S>, GoMap<K, V, S>>(),
         Strategy::Java => job.run::<JavaMap<K, V, S>, JavaMap<K, V, S>>(),
         Strategy::Stw => job.run::<StwMap<K, V, S>, StwMap<K, V, S>>(),
         Strategy::Hashbrown => job.run::<Plain<Hb<K, V, S>>, Counted<Hb<K, V, S>>>(),
         Strategy::Std => job.run::<Plain<Sd<K, V, S>>, Counted<Sd<K, V, S>>>(),
+        Strategy::Griddle => job.run::<Plain<Gr<K, V, S>>, CountedGriddle<Gr<K, V, S>>>(),
     }
 }

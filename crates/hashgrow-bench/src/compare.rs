@@ -1,0 +1,229 @@
+//! `hashgrow compare`: every strategy on one workload, side by side.
+
+use std::hash::BuildHasher;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use hashgrow::hash::{ByteSumBuildHasher, FnvBuildHasher, FxBuildHasher, HashKind, SipBuildHasher};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::keys::{prefix_key, string_key, struct_key, u64_key, BenchKey, KeyKind, Keys};
+use crate::measure::{Config, LookupJob, RunOutput, RunResult, ScenarioJob, Workload};
+use crate::strategy::{with_maps, Strategy};
+use crate::{plots, report};
+
+/// Flags of `hashgrow compare`.
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Keys in the map: inserted from empty (insert, prealloc, lookup) or
+    /// kept steady (churn). At least 1.
+    #[arg(long, default_value_t = 1_000_000, value_parser = parse_n)]
+    pub n: usize,
+    /// What to run: insert (grow from empty), prealloc (the same with room
+    /// made first, and the saving), lookup (hits, misses, lookups during
+    /// growth), churn (steady size, delete + insert, 10·N ops).
+    #[arg(long, value_enum, default_value_t = Workload::Insert)]
+    pub workload: Workload,
+    /// Key type: u64, string (8–32 random bytes), prefix (long shared
+    /// prefix), struct (two u32 fields).
+    #[arg(long, value_enum, default_value_t = KeyKind::U64)]
+    pub keys: KeyKind,
+    /// Strategies to run, comma-separated [default: all].
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub strategies: Vec<Strategy>,
+    /// Hash function used by every strategy: fx, sip13, fnv1a or bytesum.
+    #[arg(long, default_value = "fx")]
+    pub hasher: HashKind,
+    /// Timed passes per strategy; the median is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub repeat: u16,
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write the results as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write SVG plots and an index.html showing them into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+}
+
+/// Largest N accepted: keeps a run within this tool's memory budget.
+pub const MAX_N: usize = 50_000_000;
+
+fn parse_n(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    if n == 0 {
+        return Err("must be at least 1".into());
+    }
+    if n > MAX_N {
+        return Err(format!("at most {MAX_N} keys per run"));
+    }
+    Ok(n)
+}
+
+/// Runs one strategy with hasher `S` on keys of type `K`.
+fn run_one<K: BenchKey, S: BuildHasher + Default>(
+    strategy: Strategy,
+    workload: Workload,
+    keys: &Keys<K>,
+    config: &Config,
+) -> RunOutput {
+    match workload {
+        Workload::Lookup => with_maps::<K, u64, S, _>(
+            strategy,
+            LookupJob {
+                strategy,
+                keys,
+                config,
+            },
+        ),
+        _ => with_maps::<K, u64, S, _>(
+            strategy,
+            ScenarioJob {
+                strategy,
+                workload,
+                keys,
+                config,
+            },
+        ),
+    }
+}
+
+fn run_hashed<K: BenchKey>(
+    hasher: HashKind,
+    strategy: Strategy,
+    workload: Workload,
+    keys: &Keys<K>,
+    config: &Config,
+) -> RunOutput {
+    match hasher {
+        HashKind::Fx => run_one::<K, FxBuildHasher>(strategy, workload, keys, config),
+        HashKind::Sip13 => run_one::<K, SipBuildHasher>(strategy, workload, keys, config),
+        HashKind::Fnv1a => run_one::<K, FnvBuildHasher>(strategy, workload, keys, config),
+        HashKind::ByteSum => run_one::<K, ByteSumBuildHasher>(strategy, workload, keys, config),
+    }
+}
+
+/// Every (strategy, workload) pair of the run, for one key type.
+fn run_all<K: BenchKey>(
+    args: &CompareArgs,
+    strategies: &[Strategy],
+    make: impl Fn(u64) -> K,
+    config: &Config,
+) -> Vec<RunOutput> {
+    let fresh = if args.workload == Workload::Churn {
+        10 * args.n
+    } else {
+        0
+    };
+    let keys = Keys::generate(args.n, fresh, make);
+    let workloads = match args.workload {
+        Workload::Prealloc => vec![Workload::Insert, Workload::Prealloc],
+        w => vec![w],
+    };
+    let bar = progress_bar((strategies.len() * workloads.len()) as u64);
+    let mut out = Vec::new();
+    for &w in &workloads {
+        for &s in strategies {
+            bar.set_message(format!("{} / {}", s.name(), w.name()));
+            out.push(run_hashed(args.hasher, s, w, &keys, config));
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    out
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal.
+fn progress_bar(len: u64) -> ProgressBar {
+    let target = if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = ProgressBar::with_draw_target(Some(len), target);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} {msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// Runs `hashgrow compare`.
+pub fn compare(args: CompareArgs) -> Result<(), String> {
+    let strategies = if args.strategies.is_empty() {
+        Strategy::all()
+    } else {
+        args.strategies.clone()
+    };
+    // Check output paths before a long run, not after.
+    for path in [&args.json, &args.csv].into_iter().flatten() {
+        check_writable(path)?;
+    }
+    let config = Config {
+        repeat: usize::from(args.repeat),
+        hasher: args.hasher.name().to_string(),
+        keys: args.keys.name().to_string(),
+        record: args.plots.is_some(),
+    };
+    let outputs = match args.keys {
+        KeyKind::U64 => run_all(&args, &strategies, u64_key, &config),
+        KeyKind::String => run_all(&args, &strategies, string_key, &config),
+        KeyKind::Prefix => run_all(&args, &strategies, prefix_key, &config),
+        KeyKind::Struct => run_all(&args, &strategies, struct_key, &config),
+    };
+    let runs: Vec<RunResult> = outputs.iter().map(|o| o.result.clone()).collect();
+
+    println!("{}", report::describe(&args, &runs));
+    print!("{}", report::table(args.workload, &runs));
+    if args.workload == Workload::Prealloc {
+        println!();
+        print!("{}", report::prealloc_savings(&runs));
+    }
+    println!(
+        "latency percentiles come from a separate pass timing each op; they include the timer's own cost (~{} ns per op here)",
+        runs.first().map_or(0, |r| r.timer_overhead_ns)
+    );
+
+    if let Some(path) = &args.json {
+        let doc = report::JsonReport {
+            runs: &runs,
+            machine: report::Machine::here(),
+        };
+        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.csv {
+        report::write_csv(path, &runs)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(dir) = &args.plots {
+        let table = report::table(args.workload, &runs);
+        plots::write_all(dir, &outputs, &table)?;
+        eprintln!("wrote plots and index.html to {}", dir.display());
+    }
+    Ok(())
+}
+
+fn check_writable(path: &std::path::Path) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(format!(
+            "cannot write {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        ));
+    }
+    Ok(())
+}
