@@ -1,0 +1,198 @@
+//! The `hashgrow` binary on bad input: every case must exit with code 2
+//! and a message on stderr naming the problem (the line number, for
+//! scripts), never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn hashgrow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hashgrow"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("cannot run hashgrow")
+}
+
+/// Writes `text` to a fresh file in the temp directory.
+fn script_file(text: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "hashgrow-cli-test-{}-{}.ops",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn replay(strategy: &str, text: &str) -> Output {
+    let path = script_file(text);
+    let out = hashgrow(&[
+        "replay",
+        "--strategy",
+        strategy,
+        "--script",
+        path.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+/// Exit code 2, each of `needles` on stderr, no panic.
+#[track_caller]
+fn assert_rejected(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "panic: {stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in: {stderr}");
+    }
+}
+
+#[test]
+fn malformed_scripts_name_the_line() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "go",
+            "put 1 2\nfrob 1 2\n",
+            &["line 2", "unknown op `frob`"],
+        ),
+        (
+            "java",
+            "put 1 2\nfrob 1 2\n",
+            &["line 2", "unknown op `frob`"],
+        ),
+        (
+            "go",
+            "put 1 2\nput 3\n",
+            &["line 2", "expected `put KEY HASH`"],
+        ),
+        ("java", "\nget 7\n", &["line 2", "expected `get KEY HASH`"]),
+        ("go", "put x 5\n", &["line 1", "bad key `x`"]),
+        ("java", "put 1 2\ndel one 5\n", &["line 2", "bad key `one`"]),
+        ("go", "put 1 0x10\n", &["line 1", "bad hash `0x10`"]),
+        // Out of range for the key type: u64 for Go, i32 for Java.
+        ("go", "put 18446744073709551616 1\n", &["line 1", "bad key"]),
+        ("java", "put 2147483648 1\n", &["line 1", "bad key"]),
+        ("java", "put -1 -2147483649\n", &["line 1", "bad hash"]),
+        ("go", "put -1 1\n", &["line 1", "bad key"]),
+        (
+            "go",
+            "put 1 1\nhint 4\n",
+            &["line 2", "only allowed on the first line"],
+        ),
+        (
+            "java",
+            "put 1 1\n\nhint 4\n",
+            &["line 3", "only allowed on the first line"],
+        ),
+        ("go", "hint\n", &["line 1", "expected `hint N`"]),
+        ("java", "hint -3\n", &["line 1", "bad hint"]),
+    ];
+    for (strategy, text, needles) in cases {
+        let out = replay(strategy, text);
+        assert_rejected(&out, needles);
+        // The message also names the script file.
+        assert_rejected(&out, &["hashgrow-cli-test-"]);
+        assert!(out.stdout.is_empty(), "{strategy} {text:?}: partial output");
+    }
+}
+
+#[test]
+fn empty_script_prints_the_empty_map() {
+    let out = replay("go", "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "final len 0 B 0 noverflow 0 growing false nevacuate 0\n"
+    );
+    let out = replay("java", "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "order\n");
+    // Blank lines only: the same.
+    let out = replay("java", "\n  \n\t\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "order\n");
+}
+
+#[test]
+fn missing_script_file() {
+    let out = hashgrow(&[
+        "replay",
+        "--strategy",
+        "go",
+        "--script",
+        "/nonexistent/hashgrow/script.ops",
+    ]);
+    assert_rejected(&out, &["cannot read /nonexistent/hashgrow/script.ops"]);
+}
+
+#[test]
+fn unknown_replay_strategy() {
+    let path = script_file("put 1 1\n");
+    let out = hashgrow(&[
+        "replay",
+        "--strategy",
+        "rust",
+        "--script",
+        path.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    assert_rejected(&out, &["invalid value 'rust'", "--strategy"]);
+    let out = hashgrow(&["compare", "--n", "10", "--strategies", "go,cuckoo"]);
+    assert_rejected(&out, &["invalid value 'cuckoo'", "--strategies"]);
+}
+
+#[test]
+fn bad_n() {
+    assert_rejected(&hashgrow(&["compare", "--n", "0"]), &["--n", "at least 1"]);
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "1000000000000"]),
+        &["--n", "at most"],
+    );
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "abc"]),
+        &["--n", "`abc` is not a whole number"],
+    );
+    assert_rejected(&hashgrow(&["compare", "--n", "-5"]), &["--n"]);
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "99999999999999999999999"]),
+        &["--n"],
+    );
+}
+
+#[test]
+fn unknown_hasher() {
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "10", "--hasher", "md5"]),
+        &["unknown hasher `md5`", "fx"],
+    );
+}
+
+#[test]
+fn unknown_subcommand_and_flag() {
+    assert_rejected(&hashgrow(&["frobnicate"]), &["frobnicate"]);
+    assert_rejected(&hashgrow(&[]), &["Usage"]);
+    assert_rejected(&hashgrow(&["compare", "--bogus"]), &["--bogus"]);
+}
+
+#[test]
+fn repeat_zero() {
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "10", "--repeat", "0"]),
+        &["--repeat", "0"],
+    );
+    assert_rejected(
+        &hashgrow(&["compare", "--n", "10", "--repeat", "101"]),
+        &["--repeat", "101"],
+    );
+}
+
+#[test]
+fn huge_go_hint() {
+    let out = replay("go", "hint 18446744073709551615\nput 1 1\n");
+    assert_rejected(&out, &["hint"]);
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Reruns every measurement that docs/ quotes and rewrites docs/generated/.
+#
+#   scripts/regen-docs.sh            # all of it (about 5 minutes on 2 cores)
+#
+# Each table is saved with the exact command that produced it, so any single
+# figure can be rerun by hand. Numbers depend on the machine: the header of
+# docs/generated/README.md says which one produced the committed copy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=docs/generated
+mkdir -p "$out"
+cargo build --release -p hashgrow-bench
+bin=target/release/hashgrow
+
+run() { # run NAME ARGS...: saves NAME.txt (command + table) and NAME.json
+  local name=$1; shift
+  echo "== $name: hashgrow $*" >&2
+  {
+    echo "\$ hashgrow $*"
+    "$bin" "$@" --json "$out/$name.json"
+  } > "$out/$name.txt"
+}
+
+{
+  echo "# Generated measurements"
+  echo
+  echo "Written by \`scripts/regen-docs.sh\` on $(date -u +%Y-%m-%d)."
+  echo "Machine: $(nproc) CPUs, $(uname -sm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'),"
+  echo "$(free -g | awk '/Mem:/ {print $2}') GiB RAM; a shared VM, so expect a few percent of noise between runs."
+  echo
+  echo "Each \`.txt\` file starts with the command that produced it; the \`.json\`"
+  echo "beside it holds every field. Plots: \`insert/index.html\`, \`churn/index.html\`."
+} > "$out/README.md"
+
+run insert        compare --plots "$out/insert"
+run prealloc      compare --workload prealloc
+run lookup        compare --workload lookup
+run churn         compare --workload churn --n 100000 --plots "$out/churn"
+run keys-string   compare --keys string --n 300000
+run keys-prefix   compare --keys prefix --n 300000
+run keys-struct   compare --keys struct --n 300000
+run insert-10m    compare --n 10000000 --repeat 1 --strategies go,java,stw,hashbrown,griddle
+echo "== hashdist" >&2
+{ echo "\$ hashgrow hashdist"; "$bin" hashdist --json "$out/hashdist.json"; } > "$out/hashdist.txt"
+echo "done: $out" >&2
