@@ -307,7 +307,33 @@ impl<K, V> RawTable<K, V> {
         }
         self.counters.grows += 1;
         let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
+        // The split is bound by the latency of loading each bin's nodes,
+        // which sit in the arena in insertion order, not bin order. Two
+        // stages of prefetch keep several loads in flight: the head of bin
+        // `j + 2 * AHEAD` is prefetched, and the second node of bin
+        // `j + AHEAD` (whose head was prefetched `AHEAD` bins ago).
+        let far: usize = std::env::var("HGJ_FAR")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        let near: usize = std::env::var("HGJ_NEAR")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8);
         for (j, &slot) in old.iter().enumerate() {
+            if let Some(&s) = old.get(j + far) {
+                if s != NIL {
+                    self.arena.prefetch(s & !TREE_BIT);
+                }
+            }
+            if let Some(&s) = old.get(j + near) {
+                if s != NIL {
+                    let next = self.arena.node(s & !TREE_BIT).next;
+                    if next != NIL {
+                        self.arena.prefetch(next);
+                    }
+                }
+            }
             if slot != NIL {
                 self.split_bin(j, slot, old_cap);
             }
