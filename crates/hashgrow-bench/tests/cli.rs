@@ -108,7 +108,7 @@ fn empty_script_prints_the_empty_map() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "final len 0 B 0 noverflow 0 growing false nevacuate 0\n"
+        "final len 0 B 0 noverflow 0 growing false nevacuate 0\nbucket 0: _ _ _ _ _ _ _ _\n"
     );
     let out = replay("java", "");
     assert_eq!(out.status.code(), Some(0));
@@ -157,7 +157,8 @@ fn bad_n() {
         &hashgrow(&["compare", "--n", "abc"]),
         &["--n", "`abc` is not a whole number"],
     );
-    assert_rejected(&hashgrow(&["compare", "--n", "-5"]), &["--n"]);
+    // clap takes `-5` for a flag: the message names it, not `--n`.
+    assert_rejected(&hashgrow(&["compare", "--n", "-5"]), &["'-5'"]);
     assert_rejected(
         &hashgrow(&["compare", "--n", "99999999999999999999999"]),
         &["--n"],
@@ -191,8 +192,14 @@ fn repeat_zero() {
     );
 }
 
+/// A hint the runtimes could not allocate is refused up front (it used to
+/// reach `GoMap::with_capacity` and abort on a 57 TB allocation).
 #[test]
-fn huge_go_hint() {
+fn huge_hints_are_refused() {
     let out = replay("go", "hint 18446744073709551615\nput 1 1\n");
     assert_rejected(&out, &["hint"]);
+    let out = replay("go", "hint 1000000000000\n");
+    assert_rejected(&out, &["hint"]);
+    let out = replay("java", "hint 2000000000\nput 1 1\n");
+    assert_rejected(&out, &["line 1", "hint"]);
 }

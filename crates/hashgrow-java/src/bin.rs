@@ -1,11 +1,11 @@
 //! List bins: lookup, append, unlink, and the lo/hi split of a resize.
 //!
-//! A list bin is a singly linked list through [`Node::next`], head in the
+//! A list bin is a singly linked list through [`Link::next`], head in the
 //! table slot. New nodes go to the **tail** (Java 8+ appends; Java 7
 //! prepended), so a bin lists its keys in insertion order, and so does
 //! iteration within a bin.
 //!
-//! [`Node::next`]: crate::arena::Node
+//! [`Link::next`]: crate::arena::Link
 
 use std::borrow::Borrow;
 
@@ -22,8 +22,8 @@ impl<K, V> RawTable<K, V> {
     {
         let mut e = head;
         while e != NIL {
-            let n = self.arena.node(e);
-            if n.hash == hash && n.key().borrow() == key {
+            let n = self.arena.link(e);
+            if n.hash == hash && self.arena.key(e).borrow() == key {
                 return e;
             }
             e = n.next;
@@ -45,14 +45,14 @@ impl<K, V> RawTable<K, V> {
         let mut p = head;
         let mut bin_count = 0usize;
         loop {
-            let n = self.arena.node(p);
-            if n.hash == hash && *n.key() == key {
+            let n = self.arena.link(p);
+            if n.hash == hash && *self.arena.key(p) == key {
                 return Put::Present(p, key, value);
             }
             let next = n.next;
             if next == NIL {
                 let x = self.arena.alloc(hash, key, value);
-                self.arena.node_mut(p).next = x;
+                self.arena.set_next(p, x);
                 if bin_count >= TREEIFY_THRESHOLD - 1 {
                     self.treeify_bin(hash);
                 }
@@ -79,13 +79,13 @@ impl<K, V> RawTable<K, V> {
         let mut prev = NIL;
         let mut e = head;
         while e != NIL {
-            let n = self.arena.node(e);
+            let n = self.arena.link(e);
             let next = n.next;
-            if n.hash == hash && n.key().borrow() == key {
+            if n.hash == hash && self.arena.key(e).borrow() == key {
                 if prev == NIL {
                     self.table[bin] = next;
                 } else {
-                    self.arena.node_mut(prev).next = next;
+                    self.arena.set_next(prev, next);
                 }
                 return Some(e);
             }
@@ -108,7 +108,7 @@ impl<K, V> RawTable<K, V> {
     #[inline]
     pub(crate) fn split_list(&mut self, j: usize, head: u32, old_cap: usize) {
         let bit = old_cap as u32;
-        let first = self.arena.node(head);
+        let first = self.arena.link(head);
         if first.next == NIL {
             let i = (first.hash & (2 * bit - 1)) as usize;
             self.table[i] = head;
@@ -120,20 +120,20 @@ impl<K, V> RawTable<K, V> {
         let mut e = head;
         let mut count = 0u64;
         while e != NIL {
-            let n = self.arena.node(e);
+            let n = self.arena.link(e);
             let next = n.next;
             if n.hash & bit == 0 {
                 if lo_tail == NIL {
                     lo_head = e;
                 } else {
-                    self.arena.node_mut(lo_tail).next = e;
+                    self.arena.set_next(lo_tail, e);
                 }
                 lo_tail = e;
             } else {
                 if hi_tail == NIL {
                     hi_head = e;
                 } else {
-                    self.arena.node_mut(hi_tail).next = e;
+                    self.arena.set_next(hi_tail, e);
                 }
                 hi_tail = e;
             }
@@ -142,12 +142,12 @@ impl<K, V> RawTable<K, V> {
         }
         self.counters.nodes_relinked += count;
         if lo_tail != NIL {
-            self.arena.node_mut(lo_tail).next = NIL;
+            self.arena.set_next(lo_tail, NIL);
             self.table[j] = lo_head;
             self.counters.slots_written += 1;
         }
         if hi_tail != NIL {
-            self.arena.node_mut(hi_tail).next = NIL;
+            self.arena.set_next(hi_tail, NIL);
             self.table[j + old_cap] = hi_head;
             self.counters.slots_written += 1;
         }

@@ -37,7 +37,7 @@ impl<K: Ord, V> RawTable<K, V> {
             let mut e = head;
             while e != NIL {
                 assert!(seen.insert(e), "node {e} reachable twice (bin {b})");
-                let n = self.arena.node(e);
+                let n = self.arena.link(e);
                 assert_eq!((n.hash & mask) as usize, b, "node {e} in the wrong bin");
                 list.push(e);
                 e = n.next;
@@ -71,10 +71,10 @@ impl<K: Ord, V> RawTable<K, V> {
         l.sort_unstable();
         assert_eq!(a, l, "bin {b}: tree and list hold different nodes");
         for w in in_tree.windows(2) {
-            let (x, y) = (self.arena.node(w[0]), self.arena.node(w[1]));
-            let o = (x.hash as i32)
-                .cmp(&(y.hash as i32))
-                .then_with(|| x.key().cmp(y.key()));
+            let (x, y) = (w[0], w[1]);
+            let o = (self.arena.hash(x) as i32)
+                .cmp(&(self.arena.hash(y) as i32))
+                .then_with(|| self.arena.key(x).cmp(self.arena.key(y)));
             assert_eq!(o, Ordering::Less, "bin {b}: tree out of order");
         }
     }

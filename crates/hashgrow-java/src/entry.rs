@@ -85,19 +85,19 @@ impl<'a, K: Ord, V> Entry<'a, K, V> {
 impl<'a, K, V> OccupiedEntry<'a, K, V> {
     /// The stored key.
     pub fn key(&self) -> &K {
-        self.raw.arena.node(self.index).key()
+        self.raw.arena.key(self.index)
     }
     /// The value.
     pub fn get(&self) -> &V {
-        self.raw.arena.node(self.index).value()
+        self.raw.arena.value(self.index)
     }
     /// The value, mutably.
     pub fn get_mut(&mut self) -> &mut V {
-        self.raw.arena.node_mut(self.index).value_mut()
+        self.raw.arena.value_mut(self.index)
     }
     /// The value, mutably, for the map's borrow.
     pub fn into_mut(self) -> &'a mut V {
-        self.raw.arena.node_mut(self.index).value_mut()
+        self.raw.arena.value_mut(self.index)
     }
     /// Replaces the value, returning the old one.
     pub fn insert(&mut self, value: V) -> V {
@@ -133,7 +133,7 @@ impl<'a, K: Ord, V> VacantEntry<'a, K, V> {
             Put::Present(..) => unreachable!("VacantEntry: the key appeared"),
         };
         // Nodes never move, so `i` is still the new node after a resize.
-        self.raw.arena.node_mut(i).value_mut()
+        self.raw.arena.value_mut(i)
     }
 }
 

@@ -56,10 +56,9 @@ impl<'a, K, V> Iterator for Iter<'a, K, V> {
             return None;
         }
         let arena = self.arena;
-        self.node = advance(self.table, |i| arena.node(i).next, &mut self.bin, self.node);
+        self.node = advance(self.table, |i| arena.next(i), &mut self.bin, self.node);
         self.left -= 1;
-        let n = self.arena.node(self.node);
-        Some((n.key(), n.value()))
+        Some(self.arena.key_value(self.node))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.left, Some(self.left))
@@ -110,23 +109,17 @@ impl<'a, K, V> Iterator for IterMut<'a, K, V> {
         // SAFETY: `raw` comes from a `&'a mut RawTable` that this iterator
         // holds exclusively for `'a`. The table and the `next` links are
         // only read; each live node is visited exactly once, so the
-        // `&mut V`s handed out are disjoint. Nodes are reached with
-        // `node_ptr` and `next` is read through a raw pointer, never through
-        // a reference to a whole chunk or node, which would alias the
-        // values handed out before.
+        // `&mut V`s handed out are disjoint. `next` lives in the arena's
+        // link arrays, apart from the values; keys and values are reached
+        // with `key_value_ptr`, never through a reference to a whole chunk
+        // or slot, which would alias the values handed out before.
         unsafe {
             let raw = &mut *self.raw;
-            let arena = &mut raw.arena;
-            self.node = advance(
-                &raw.table,
-                |i| (*arena.node_ptr(i)).next,
-                &mut self.bin,
-                self.node,
-            );
+            let arena = &raw.arena;
+            self.node = advance(&raw.table, |i| arena.next(i), &mut self.bin, self.node);
             self.left -= 1;
-            let p = raw.arena.node_ptr(self.node);
-            let (k, v) = (*p).key_value_mut();
-            Some((&*(k as *const K), &mut *(v as *mut V)))
+            let (k, v) = raw.arena.key_value_ptr(self.node);
+            Some((&*k, &mut *v))
         }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -17,6 +17,19 @@
 //! never move: growth rewrites links, never entries
 //! ([`Stats::entries_moved`](hashgrow::Stats::entries_moved) stays 0).
 //!
+//! The arena is a structure of arrays: each node's `hash` and `next` (all
+//! that a resize split or a walk to a bin's tail reads) sit in a compact
+//! array of 8-byte links, apart from the keys and values; a key is read
+//! only when the hashes match. Tree bins keep their red-black links
+//! (`parent`, `left`, `right`, `prev`, colour) in a third array, indexed
+//! like the nodes.
+//!
+//! ```text
+//!  links  [ (hash, next) | (hash, next) | ... ]   8 bytes a node
+//!  slots  [ (key, value) | (key, value) | ... ]   same index
+//!  tree   [ (parent, left, right, prev, red) ...] tree bins only
+//! ```
+//!
 //! ```text
 //!  table (capacity 8)
 //!  [0] ─▶ a ─▶ b                 list bin: insertion order
@@ -84,7 +97,7 @@
 //! | `raw`    | the table, the growth rule (`grow_if_needed`, `resize`), put/get/remove |
 //! | `bin`    | list bins: find, append (and the treeify trigger), unlink, `split_list` |
 //! | `tree`   | tree bins: `treeify`, untreeify, insert, `split_tree`, `remove_tree_node`, red-black fixups |
-//! | `arena`  | node storage: chunked, nodes never move, free list |
+//! | `arena`  | node storage: chunked, structure of arrays (links apart from entries), nodes never move, free list |
 //! | `map`    | [`JavaMap`]'s public API |
 //!
 //! ## Counting

@@ -267,10 +267,9 @@ where
         let hash = self.hash(&key);
         match self.raw.put(hash, key, value) {
             Put::Inserted(_) => None,
-            Put::Present(i, _key, value) => Some(std::mem::replace(
-                self.raw.arena.node_mut(i).value_mut(),
-                value,
-            )),
+            Put::Present(i, _key, value) => {
+                Some(std::mem::replace(self.raw.arena.value_mut(i), value))
+            }
         }
     }
 
@@ -290,7 +289,7 @@ where
         Q: Hash + Ord + ?Sized,
     {
         let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| self.raw.arena.node(i).value())
+        (i != NIL).then(|| self.raw.arena.value(i))
     }
 
     /// The stored key and value for `key`.
@@ -300,10 +299,7 @@ where
         Q: Hash + Ord + ?Sized,
     {
         let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| {
-            let n = self.raw.arena.node(i);
-            (n.key(), n.value())
-        })
+        (i != NIL).then(|| self.raw.arena.key_value(i))
     }
 
     /// The value stored for `key`, mutably.
@@ -322,7 +318,7 @@ where
         Q: Hash + Ord + ?Sized,
     {
         let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| self.raw.arena.node_mut(i).value_mut())
+        (i != NIL).then(|| self.raw.arena.value_mut(i))
     }
 
     /// `true` if `key` is present.

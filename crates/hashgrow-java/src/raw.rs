@@ -307,33 +307,7 @@ impl<K, V> RawTable<K, V> {
         }
         self.counters.grows += 1;
         let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
-        // The split is bound by the latency of loading each bin's nodes,
-        // which sit in the arena in insertion order, not bin order. Two
-        // stages of prefetch keep several loads in flight: the head of bin
-        // `j + 2 * AHEAD` is prefetched, and the second node of bin
-        // `j + AHEAD` (whose head was prefetched `AHEAD` bins ago).
-        let far: usize = std::env::var("HGJ_FAR")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(16);
-        let near: usize = std::env::var("HGJ_NEAR")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(8);
         for (j, &slot) in old.iter().enumerate() {
-            if let Some(&s) = old.get(j + far) {
-                if s != NIL {
-                    self.arena.prefetch(s & !TREE_BIT);
-                }
-            }
-            if let Some(&s) = old.get(j + near) {
-                if s != NIL {
-                    let next = self.arena.node(s & !TREE_BIT).next;
-                    if next != NIL {
-                        self.arena.prefetch(next);
-                    }
-                }
-            }
             if slot != NIL {
                 self.split_bin(j, slot, old_cap);
             }
@@ -402,14 +376,14 @@ impl<K, V> RawTable<K, V> {
             let mut e = slot;
             while e != x {
                 prev = e;
-                e = self.arena.node(e).next;
+                e = self.arena.next(e);
                 assert!(e != NIL, "JavaMap: node not in its bin");
             }
-            let next = self.arena.node(x).next;
+            let next = self.arena.next(x);
             if prev == NIL {
                 self.table[bin] = next;
             } else {
-                self.arena.node_mut(prev).next = next;
+                self.arena.set_next(prev, next);
             }
         } else {
             self.remove_tree_node(bin, x);
@@ -440,7 +414,7 @@ impl<K, V> RawTable<K, V> {
                 }
                 let mut e = slot & !TREE_BIT;
                 while e != NIL {
-                    let next = self.arena.node(e).next;
+                    let next = self.arena.next(e);
                     self.arena.drop_in_place(e);
                     e = next;
                 }
@@ -455,7 +429,7 @@ impl<K, V> RawTable<K, V> {
         let mut e = head;
         while e != NIL {
             n += 1;
-            e = self.arena.node(e).next;
+            e = self.arena.next(e);
         }
         n
     }

@@ -94,9 +94,8 @@ impl<K, V> RawTable<K, V> {
         let h = hash as i32;
         let mut p = root;
         while p != NIL {
-            let n = self.arena.node(p);
-            let ph = n.hash as i32;
-            p = match h.cmp(&ph).then_with(|| key.cmp(n.key().borrow())) {
+            let ph = self.arena.hash(p) as i32;
+            p = match h.cmp(&ph).then_with(|| key.cmp(self.arena.key(p).borrow())) {
                 Ordering::Less => self.left(p),
                 Ordering::Greater => self.right(p),
                 Ordering::Equal => return p,
@@ -121,7 +120,7 @@ impl<K, V> RawTable<K, V> {
         let mut prev = NIL;
         let mut x = first;
         while x != NIL {
-            let next = self.arena.node(x).next;
+            let next = self.arena.next(x);
             *self.lk(x) = Links {
                 prev,
                 ..Links::EMPTY
@@ -150,13 +149,12 @@ impl<K, V> RawTable<K, V> {
     where
         K: Ord,
     {
-        let xn = self.arena.node(x);
+        let (xh, xk) = (self.arena.hash(x), self.arena.key(x));
         let mut p = root;
         loop {
-            let pn = self.arena.node(p);
             // Keys in one map are distinct, so `Equal` cannot happen; it
             // would go left, as Java's `dir <= 0`.
-            let dir = tree_cmp(xn.hash, xn.key(), pn.hash, pn.key());
+            let dir = tree_cmp(xh, xk, self.arena.hash(p), self.arena.key(p));
             let child = if dir == Ordering::Greater {
                 self.right(p)
             } else {
@@ -173,18 +171,18 @@ impl<K, V> RawTable<K, V> {
     /// ("moveRootToFront"); returns `root`.
     fn move_root_to_front(&mut self, first: u32, root: u32) -> u32 {
         if root != first {
-            let rn = self.arena.node(root).next;
+            let rn = self.arena.next(root);
             let rp = self.links[root as usize].prev;
             if rn != NIL {
                 self.lk(rn).prev = rp;
             }
             if rp != NIL {
-                self.arena.node_mut(rp).next = rn;
+                self.arena.set_next(rp, rn);
             }
             if first != NIL {
                 self.lk(first).prev = root;
             }
-            self.arena.node_mut(root).next = first;
+            self.arena.set_next(root, first);
             self.lk(root).prev = NIL;
         }
         root
@@ -226,8 +224,7 @@ impl<K, V> RawTable<K, V> {
         let root = self.table[bin] & !TREE_BIT;
         let mut p = root;
         let (xp, dir) = loop {
-            let pn = self.arena.node(p);
-            let dir = tree_cmp(hash, &key, pn.hash, pn.key());
+            let dir = tree_cmp(hash, &key, self.arena.hash(p), self.arena.key(p));
             let child = match dir {
                 Ordering::Equal => return Put::Present(p, key, value),
                 Ordering::Less => self.left(p),
@@ -238,10 +235,10 @@ impl<K, V> RawTable<K, V> {
             }
             p = child;
         };
-        let xpn = self.arena.node(xp).next;
+        let xpn = self.arena.next(xp);
         let x = self.arena.alloc(hash, key, value);
         self.ensure_links();
-        self.arena.node_mut(x).next = xpn;
+        self.arena.set_next(x, xpn);
         *self.lk(x) = Links {
             parent: xp,
             prev: xp,
@@ -252,7 +249,7 @@ impl<K, V> RawTable<K, V> {
         } else {
             self.lk(xp).right = x;
         }
-        self.arena.node_mut(xp).next = x;
+        self.arena.set_next(xp, x);
         if xpn != NIL {
             self.lk(xpn).prev = x;
         }
@@ -279,15 +276,15 @@ impl<K, V> RawTable<K, V> {
         let (mut lc, mut hc) = (0usize, 0usize);
         let mut e = first;
         while e != NIL {
-            let n = self.arena.node(e);
+            let n = self.arena.link(e);
             let next = n.next;
-            self.arena.node_mut(e).next = NIL;
-            if self.arena.node(e).hash & bit == 0 {
+            self.arena.set_next(e, NIL);
+            if n.hash & bit == 0 {
                 self.lk(e).prev = lo_tail;
                 if lo_tail == NIL {
                     lo_head = e;
                 } else {
-                    self.arena.node_mut(lo_tail).next = e;
+                    self.arena.set_next(lo_tail, e);
                 }
                 lo_tail = e;
                 lc += 1;
@@ -296,7 +293,7 @@ impl<K, V> RawTable<K, V> {
                 if hi_tail == NIL {
                     hi_head = e;
                 } else {
-                    self.arena.node_mut(hi_tail).next = e;
+                    self.arena.set_next(hi_tail, e);
                 }
                 hi_tail = e;
                 hc += 1;
@@ -336,12 +333,12 @@ impl<K, V> RawTable<K, V> {
     pub(crate) fn remove_tree_node(&mut self, bin: usize, p: u32) {
         let old_first = self.table[bin] & !TREE_BIT;
         // 1. Unlink from the next/prev list.
-        let succ = self.arena.node(p).next;
+        let succ = self.arena.next(p);
         let pred = self.links[p as usize].prev;
         let first = if pred == NIL {
             succ
         } else {
-            self.arena.node_mut(pred).next = succ;
+            self.arena.set_next(pred, succ);
             old_first
         };
         if succ != NIL {

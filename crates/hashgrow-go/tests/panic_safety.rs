@@ -1,0 +1,293 @@
+//! Panic safety: a key whose `Hash` or `Eq` panics on the Nth call after
+//! being armed, armed so that the panic lands in the middle of an
+//! evacuation (evacuating recomputes each moved key's hash) or of a chain
+//! walk. After `catch_unwind` the map must drop without dropping anything
+//! twice (a leak is allowed).
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use hashgrow_go::GoMap;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Trigger {
+    Hash,
+    Eq,
+}
+
+thread_local! {
+    /// The armed trigger and how many more calls of it may succeed.
+    static FUSE: Cell<Option<(Trigger, u64)>> = const { Cell::new(None) };
+}
+
+fn arm(trigger: Trigger, calls_before_panic: u64) {
+    FUSE.with(|f| f.set(Some((trigger, calls_before_panic))));
+}
+
+fn disarm() {
+    FUSE.with(|f| f.set(None));
+}
+
+fn tick(trigger: Trigger) {
+    FUSE.with(|f| match f.get() {
+        Some((t, 0)) if t == trigger => {
+            f.set(None);
+            panic!("armed {trigger:?} panic");
+        }
+        Some((t, left)) if t == trigger => f.set(Some((t, left - 1))),
+        _ => {}
+    });
+}
+
+/// Counts drops per object id (keys and values share the id space).
+#[derive(Default)]
+struct DropLog(RefCell<Vec<u32>>);
+
+impl DropLog {
+    fn id(&self) -> usize {
+        let mut v = self.0.borrow_mut();
+        v.push(0);
+        v.len() - 1
+    }
+    fn dropped(&self, id: usize) {
+        self.0.borrow_mut()[id] += 1;
+    }
+    /// No object dropped twice; returns how many were never dropped.
+    fn leaked(&self) -> usize {
+        let v = self.0.borrow();
+        for (id, &d) in v.iter().enumerate() {
+            assert!(d <= 1, "object {id} dropped {d} times");
+        }
+        v.iter().filter(|&&d| d == 0).count()
+    }
+}
+
+/// A key that ticks the fuse on every `hash` and `eq`. `h` is what it
+/// feeds the hasher.
+struct Bomb {
+    k: u64,
+    h: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Bomb {
+    fn new(k: u64, h: u64, log: &Rc<DropLog>) -> Self {
+        Bomb {
+            k,
+            h,
+            id: log.id(),
+            log: Rc::clone(log),
+        }
+    }
+}
+
+impl Hash for Bomb {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        tick(Trigger::Hash);
+        state.write_u64(self.h);
+    }
+}
+
+impl PartialEq for Bomb {
+    fn eq(&self, other: &Self) -> bool {
+        tick(Trigger::Eq);
+        self.k == other.k
+    }
+}
+impl Eq for Bomb {}
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        self.log.dropped(self.id);
+    }
+}
+
+struct Val {
+    k: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Val {
+    fn new(k: u64, log: &Rc<DropLog>) -> Self {
+        Val {
+            k,
+            id: log.id(),
+            log: Rc::clone(log),
+        }
+    }
+}
+
+impl Drop for Val {
+    fn drop(&mut self) {
+        self.log.dropped(self.id);
+    }
+}
+
+/// Feeds the hasher's input through unchanged (FxHash of a u64 is a
+/// multiply, which would keep small `h` values small but spread them).
+#[derive(Clone, Copy, Default)]
+struct Mix;
+struct MixHasher(u64);
+impl Hasher for MixHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("Bomb writes a u64")
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+impl BuildHasher for Mix {
+    type Hasher = MixHasher;
+    fn build_hasher(&self) -> MixHasher {
+        MixHasher(0)
+    }
+}
+
+fn spread(k: u64) -> u64 {
+    k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn size() -> u64 {
+    if cfg!(miri) {
+        60
+    } else {
+        400
+    }
+}
+
+type Map = GoMap<Bomb, Val, Mix>;
+
+/// Checks every live entry is reachable and the map agrees with `model`.
+fn holds(m: &Map, model: &BTreeMap<u64, u64>, log: &Rc<DropLog>) -> Result<(), String> {
+    catch_unwind(AssertUnwindSafe(|| m.check_invariants()))
+        .map_err(|_| "check_invariants failed".to_string())?;
+    if m.len() != model.len() {
+        return Err(format!("len {} != {}", m.len(), model.len()));
+    }
+    for (&k, &v) in model {
+        let probe = Bomb::new(k, spread(k), log);
+        if m.get(&probe).map(|v| v.k) != Some(v) {
+            return Err(format!("key {k} lost"));
+        }
+    }
+    let n = m.iter().count();
+    if n != model.len() {
+        return Err(format!("iter yields {n}, len {}", model.len()));
+    }
+    Ok(())
+}
+
+/// Fills a map until a doubling is in progress, then inserts keys with the
+/// hash fuse armed so that the panic hits the second entry an evacuation
+/// moves. Returns the map, the model of what was inserted and whether the
+/// map still held exactly the model afterwards.
+fn interrupted_evacuation(log: &Rc<DropLog>) -> (Map, BTreeMap<u64, u64>, Result<(), String>) {
+    let mut m: Map = GoMap::with_hasher(Mix);
+    let mut model = BTreeMap::new();
+    let mut k = 0u64;
+    loop {
+        let growing = m.stats().growing && m.stats().log2_buckets >= 4;
+        if growing {
+            // 1: the new key's own hash; 2: the first entry evacuated;
+            // the third call (the second entry moved) panics.
+            arm(Trigger::Hash, 2);
+        }
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            m.insert(Bomb::new(k, spread(k), log), Val::new(k, log))
+        }));
+        disarm();
+        match r {
+            Ok(old) => {
+                assert!(old.is_none());
+                model.insert(k, k);
+            }
+            Err(_) => {
+                let state = holds(&m, &model, log);
+                return (m, model, state);
+            }
+        }
+        k += 1;
+        assert!(k < size() * 10, "never interrupted an evacuation");
+    }
+}
+
+#[test]
+fn hash_panic_in_the_middle_of_an_evacuation_is_memory_safe() {
+    let log = Rc::new(DropLog::default());
+    let (mut m, mut model, _state) = interrupted_evacuation(&log);
+    // Whatever state the map is in, it must stay memory safe: keep writing
+    // (finishing the grow and starting more), then drop it.
+    for k in size() * 20..size() * 20 + size() {
+        let _ = m.insert(Bomb::new(k, spread(k), &log), Val::new(k, &log));
+        model.insert(k, k);
+    }
+    for k in (0..size() * 20 + size()).step_by(3) {
+        let _ = m.remove(&Bomb::new(k, spread(k), &log));
+    }
+    let _ = m.iter().count();
+    drop(m);
+    log.leaked();
+}
+
+#[test]
+fn eq_panic_while_walking_a_chain_during_a_grow_leaves_the_map_usable() {
+    let log = Rc::new(DropLog::default());
+    let mut m: Map = GoMap::with_hasher(Mix);
+    let mut model = BTreeMap::new();
+    // 16 hash values: long overflow chains full of equal tophashes.
+    let h = |k: u64| spread(k % 16);
+    let mut panics = 0;
+    for k in 0..size() {
+        if m.stats().growing && k % 5 == 0 {
+            arm(Trigger::Eq, 3);
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log))
+            }));
+            disarm();
+            if r.is_err() {
+                panics += 1;
+                m.check_invariants();
+                assert_eq!(m.len(), model.len());
+            } else {
+                model.insert(k, k);
+                continue;
+            }
+        }
+        m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log));
+        model.insert(k, k);
+    }
+    assert!(panics > 0);
+    m.check_invariants();
+    assert_eq!(m.len(), model.len());
+    for (&k, &v) in &model {
+        assert_eq!(m.get(&Bomb::new(k, h(k), &log)).map(|v| v.k), Some(v));
+    }
+    drop(m);
+    assert_eq!(log.leaked(), 0);
+}
+
+/// NOT the case today: after a `Hash` panic in the middle of an
+/// evacuation, the old bucket's first tophash already holds an evacuation
+/// marker, so the whole bucket counts as evacuated; the entries not yet
+/// copied stay behind in the old array, invisible to lookups and iteration
+/// but still counted in `len()` (and leaked if the grow then finishes).
+/// Memory safe, but not usable. Un-ignore once evacuation is made
+/// panic-safe (e.g. hash the whole chain before moving anything, or mark
+/// slots evacuated only after the copy loop).
+#[test]
+#[ignore = "GoMap loses entries after a Hash panic mid-evacuation (see doc comment)"]
+fn hash_panic_in_the_middle_of_an_evacuation_leaves_the_map_usable() {
+    let log = Rc::new(DropLog::default());
+    let (m, _model, state) = interrupted_evacuation(&log);
+    assert_eq!(state, Ok(()));
+    drop(m);
+    assert_eq!(log.leaked(), 0);
+}

@@ -1,0 +1,226 @@
+//! Hostile hashers: every key colliding, a hash that changes on every call,
+//! and hashes with only their top or bottom bits set. The map must never
+//! hang, panic or corrupt memory; with a deterministic hash it must also
+//! keep exactly std's contents and its own invariants.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hashgrow::hash::FxHasher;
+use hashgrow_stw::StwMap;
+
+fn n() -> u64 {
+    if cfg!(miri) {
+        40
+    } else {
+        3_000
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    /// Every key hashes to the same value.
+    Constant,
+    /// A fresh value on every call (a global counter, mixed).
+    PerCall,
+    /// FxHash with only the top byte kept.
+    TopBits,
+    /// FxHash with only the bottom byte kept.
+    BottomBits,
+}
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Clone, Copy)]
+struct Hostile(Mode);
+
+struct HostileHasher(Mode, FxHasher);
+
+impl Hasher for HostileHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.1.write(bytes);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.1.write_u64(i);
+    }
+    fn finish(&self) -> u64 {
+        let h = self.1.finish();
+        match self.0 {
+            Mode::Constant => 0x9e37_79b9_7f4a_7c15,
+            Mode::PerCall => {
+                // splitmix64 of a global counter: every bit changes.
+                let mut z = CALLS
+                    .fetch_add(1, Ordering::Relaxed)
+                    .wrapping_add(0x9e37_79b9_7f4a_7c15);
+                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                z ^ (z >> 31)
+            }
+            Mode::TopBits => h & 0xFF00_0000_0000_0000,
+            Mode::BottomBits => h & 0xFF,
+        }
+    }
+}
+
+impl BuildHasher for Hostile {
+    type Hasher = HostileHasher;
+    fn build_hasher(&self) -> HostileHasher {
+        HostileHasher(self.0, FxHasher::default())
+    }
+}
+
+/// Inserts, updates, removes, re-inserts and looks up, comparing every
+/// answer with std's map; checks the invariants along the way.
+fn matches_std(mode: Mode) {
+    let n = n();
+    let mut m = StwMap::with_hasher(Hostile(mode));
+    let mut model = HashMap::new();
+    for k in 0..n {
+        assert_eq!(m.insert(k, k * 3), model.insert(k, k * 3), "insert {k}");
+    }
+    m.check_invariants();
+    for k in (0..n).step_by(3) {
+        assert_eq!(m.insert(k, k), model.insert(k, k), "update {k}");
+    }
+    for k in (0..n).step_by(2) {
+        assert_eq!(m.remove(&k), model.remove(&k), "remove {k}");
+    }
+    m.check_invariants();
+    for k in n..n + n / 4 {
+        *m.entry(k).or_insert(0) += k;
+        *model.entry(k).or_insert(0) += k;
+    }
+    for k in 0..n + n / 2 {
+        assert_eq!(m.get(&k), model.get(&k), "get {k}");
+    }
+    assert_eq!(m.len(), model.len());
+    let mut got: Vec<_> = m.iter().map(|(k, v)| (*k, *v)).collect();
+    let mut want: Vec<_> = model.into_iter().collect();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    m.check_invariants();
+    m.clear();
+    m.check_invariants();
+    assert_eq!(m.get(&1), None);
+}
+
+#[test]
+fn constant_hash_matches_std() {
+    matches_std(Mode::Constant);
+}
+
+#[test]
+fn top_bits_only_hash_matches_std() {
+    matches_std(Mode::TopBits);
+}
+
+#[test]
+fn bottom_bits_only_hash_matches_std() {
+    matches_std(Mode::BottomBits);
+}
+
+/// Records how many times each value was dropped.
+#[derive(Default)]
+struct DropLog(RefCell<Vec<u32>>);
+
+impl DropLog {
+    fn make(self: &Rc<Self>, key: u64) -> Tracked {
+        let mut v = self.0.borrow_mut();
+        v.push(0);
+        Tracked {
+            key,
+            id: v.len() - 1,
+            log: Rc::clone(self),
+        }
+    }
+    fn assert_each_dropped_once(&self) {
+        let v = self.0.borrow();
+        for (id, &d) in v.iter().enumerate() {
+            assert_eq!(d, 1, "value {id} dropped {d} times");
+        }
+    }
+}
+
+struct Tracked {
+    key: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.log.0.borrow_mut()[self.id] += 1;
+    }
+}
+
+/// A hash that changes on every call: keys go missing, duplicates appear,
+/// but every answer must be about the right key, `len` must follow what
+/// the map reported, and every value must be dropped exactly once.
+#[test]
+fn per_call_hash_is_memory_safe() {
+    let n = n();
+    let log = Rc::new(DropLog::default());
+    let mut m = StwMap::with_hasher(Hostile(Mode::PerCall));
+    let mut len = 0usize;
+    for _round in 0..3 {
+        for k in 0..n {
+            match m.insert(k, log.make(k)) {
+                None => len += 1,
+                Some(old) => assert_eq!(old.key, k),
+            }
+            assert_eq!(m.len(), len);
+        }
+    }
+    for k in 0..n {
+        if let Some(v) = m.get(&k) {
+            assert_eq!(v.key, k);
+        }
+        if let Some(v) = m.get_mut(&k) {
+            assert_eq!(v.key, k);
+        }
+    }
+    for k in (0..n).step_by(2) {
+        if let Some(v) = m.remove(&k) {
+            assert_eq!(v.key, k);
+            len -= 1;
+        }
+        assert_eq!(m.len(), len);
+    }
+    for k in 0..n / 4 {
+        let mut fresh = Some(log.make(k));
+        let v = m.entry(k).or_insert_with(|| {
+            len += 1;
+            fresh.take().unwrap()
+        });
+        assert_eq!(v.key, k);
+        assert_eq!(m.len(), len);
+    }
+    let mut seen = 0;
+    for (k, v) in m.iter() {
+        assert_eq!(*k, v.key);
+        seen += 1;
+    }
+    assert_eq!(seen, len);
+    m.reserve(n as usize);
+    assert_eq!(m.iter().count(), len);
+    drop(m);
+    log.assert_each_dropped_once();
+
+    // And once more through `clear`.
+    let log = Rc::new(DropLog::default());
+    let mut m = StwMap::with_hasher(Hostile(Mode::PerCall));
+    for k in 0..n {
+        m.insert(k % 7, log.make(k % 7));
+    }
+    m.clear();
+    assert_eq!((m.len(), m.iter().count()), (0, 0));
+    for k in 0..n / 2 {
+        m.insert(k, log.make(k));
+    }
+    drop(m);
+    log.assert_each_dropped_once();
+}

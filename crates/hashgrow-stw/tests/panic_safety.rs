@@ -1,0 +1,259 @@
+//! Panic safety: a key whose `Hash` or `Eq` panics on the Nth call after
+//! being armed, armed so that the panic lands in the middle of a grow (or a
+//! probe). After `catch_unwind` the map must drop without dropping anything
+//! twice; `StwMap` also promises to be left as it was before the grow, so
+//! these tests check it is still fully usable and leaks nothing.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use hashgrow_stw::StwMap;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Trigger {
+    Hash,
+    Eq,
+}
+
+thread_local! {
+    /// The armed trigger and how many more calls of it may succeed.
+    static FUSE: Cell<Option<(Trigger, u64)>> = const { Cell::new(None) };
+}
+
+fn arm(trigger: Trigger, calls_before_panic: u64) {
+    FUSE.with(|f| f.set(Some((trigger, calls_before_panic))));
+}
+
+fn disarm() {
+    FUSE.with(|f| f.set(None));
+}
+
+fn tick(trigger: Trigger) {
+    FUSE.with(|f| match f.get() {
+        Some((t, 0)) if t == trigger => {
+            f.set(None);
+            panic!("armed {trigger:?} panic");
+        }
+        Some((t, left)) if t == trigger => f.set(Some((t, left - 1))),
+        _ => {}
+    });
+}
+
+/// Counts drops per object id (keys and values share the id space).
+#[derive(Default)]
+struct DropLog(RefCell<Vec<u32>>);
+
+impl DropLog {
+    fn id(&self) -> usize {
+        let mut v = self.0.borrow_mut();
+        v.push(0);
+        v.len() - 1
+    }
+    fn dropped(&self, id: usize) {
+        self.0.borrow_mut()[id] += 1;
+    }
+    /// No object dropped twice; returns how many were never dropped.
+    fn leaked(&self) -> usize {
+        let v = self.0.borrow();
+        for (id, &d) in v.iter().enumerate() {
+            assert!(d <= 1, "object {id} dropped {d} times");
+        }
+        v.iter().filter(|&&d| d == 0).count()
+    }
+}
+
+/// A key that ticks the fuse on every `hash` and `eq`. `h` is what it
+/// feeds the hasher.
+struct Bomb {
+    k: u64,
+    h: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Bomb {
+    fn new(k: u64, h: u64, log: &Rc<DropLog>) -> Self {
+        Bomb {
+            k,
+            h,
+            id: log.id(),
+            log: Rc::clone(log),
+        }
+    }
+}
+
+impl Hash for Bomb {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        tick(Trigger::Hash);
+        state.write_u64(self.h);
+    }
+}
+
+impl PartialEq for Bomb {
+    fn eq(&self, other: &Self) -> bool {
+        tick(Trigger::Eq);
+        self.k == other.k
+    }
+}
+impl Eq for Bomb {}
+
+impl Drop for Bomb {
+    fn drop(&mut self) {
+        self.log.dropped(self.id);
+    }
+}
+
+struct Val {
+    k: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Val {
+    fn new(k: u64, log: &Rc<DropLog>) -> Self {
+        Val {
+            k,
+            id: log.id(),
+            log: Rc::clone(log),
+        }
+    }
+}
+
+impl Drop for Val {
+    fn drop(&mut self) {
+        self.log.dropped(self.id);
+    }
+}
+
+/// Feeds the hasher's input through unchanged (FxHash of a u64 is a
+/// multiply, which would keep small `h` values small but spread them).
+#[derive(Clone, Copy, Default)]
+struct Mix;
+struct MixHasher(u64);
+impl Hasher for MixHasher {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("Bomb writes a u64")
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+impl BuildHasher for Mix {
+    type Hasher = MixHasher;
+    fn build_hasher(&self) -> MixHasher {
+        MixHasher(0)
+    }
+}
+
+fn spread(k: u64) -> u64 {
+    k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The map holds exactly `model` (key -> value key), checked through
+/// lookups, iteration and the invariants.
+fn assert_holds(m: &StwMap<Bomb, Val, Mix>, model: &BTreeMap<u64, u64>, log: &Rc<DropLog>) {
+    m.check_invariants();
+    assert_eq!(m.len(), model.len());
+    for (&k, &v) in model {
+        let probe = Bomb::new(k, spread(k), log);
+        assert_eq!(m.get(&probe).map(|v| v.k), Some(v), "key {k}");
+    }
+    let mut got: Vec<(u64, u64)> = m.iter().map(|(k, v)| (k.k, v.k)).collect();
+    got.sort_unstable();
+    assert_eq!(got, model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>());
+}
+
+fn size() -> u64 {
+    if cfg!(miri) {
+        30
+    } else {
+        300
+    }
+}
+
+#[test]
+fn hash_panic_in_the_middle_of_a_grow_leaves_the_map_as_before() {
+    let log = Rc::new(DropLog::default());
+    let mut m = StwMap::with_hasher(Mix);
+    let mut model = BTreeMap::new();
+    let mut k = 0u64;
+    let mut panics = 0;
+    while k < size() {
+        if m.len() == m.capacity() && m.len() >= 8 {
+            // The next insert grows: let the new key's hash and half of the
+            // rehashes succeed, then panic.
+            arm(Trigger::Hash, 1 + m.len() as u64 / 2);
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                m.insert(Bomb::new(k, spread(k), &log), Val::new(k, &log))
+            }));
+            disarm();
+            assert!(r.is_err(), "the grow should have panicked");
+            panics += 1;
+            assert_holds(&m, &model, &log);
+        }
+        assert!(m
+            .insert(Bomb::new(k, spread(k), &log), Val::new(k, &log))
+            .is_none());
+        model.insert(k, k);
+        k += 1;
+    }
+    assert!(panics >= 2, "only {panics} grows interrupted");
+    assert_holds(&m, &model, &log);
+    // Still usable: updates, removals, more grows.
+    for k in (0..size()).step_by(3) {
+        let probe = Bomb::new(k, spread(k), &log);
+        assert_eq!(m.remove(&probe).map(|v| v.k), model.remove(&k));
+    }
+    for k in size()..size() * 2 {
+        m.insert(Bomb::new(k, spread(k), &log), Val::new(k, &log));
+        model.insert(k, k);
+    }
+    assert_holds(&m, &model, &log);
+    drop(m);
+    assert_eq!(log.leaked(), 0, "StwMap promises no leak");
+}
+
+#[test]
+fn eq_panic_while_probing_leaves_the_map_usable() {
+    let log = Rc::new(DropLog::default());
+    let mut m = StwMap::with_hasher(Mix);
+    let mut model = BTreeMap::new();
+    // Eight hash values for all keys: long probe runs full of equal tags.
+    let h = |k: u64| spread(k % 8);
+    for k in 0..size() {
+        m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log));
+        model.insert(k, k);
+    }
+    for (i, k) in [size() + 1, size() - 3, size() + 2].into_iter().enumerate() {
+        arm(Trigger::Eq, 3);
+        let r = catch_unwind(AssertUnwindSafe(|| match i {
+            0 => drop(m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log))),
+            1 => drop(m.remove(&Bomb::new(k, h(k), &log))),
+            _ => {
+                let probe = Bomb::new(k, h(k), &log);
+                assert!(m.get(&probe).is_none());
+            }
+        }));
+        disarm();
+        assert!(r.is_err(), "op {i} should have panicked");
+        m.check_invariants();
+        assert_eq!(m.len(), model.len());
+    }
+    // Lookups through `get` compare with `h`, not `spread`: check by hand.
+    for k in 0..size() {
+        assert_eq!(m.get(&Bomb::new(k, h(k), &log)).map(|v| v.k), Some(k));
+    }
+    m.insert(
+        Bomb::new(size() + 1, h(size() + 1), &log),
+        Val::new(0, &log),
+    );
+    assert_eq!(m.len(), model.len() + 1);
+    drop(m);
+    assert_eq!(log.leaked(), 0);
+}

@@ -1,0 +1,7 @@
+#![no_main]
+//! Differential fuzzing of the `java` strategy against std's HashMap; the
+//! input format and the checks are in `hashgrow_difftest`.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| hashgrow_difftest::run_java(data));
