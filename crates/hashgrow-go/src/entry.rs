@@ -22,8 +22,8 @@ pub struct OccupiedEntry<'a, K, V, S> {
     /// The key passed to `entry` (for `replace_key`-like uses; dropped with
     /// the entry otherwise).
     pub(crate) key: Option<K>,
-    pub(crate) head: *mut Bucket<K, V>,
-    pub(crate) bucket: *mut Bucket<K, V>,
+    pub(crate) head: Bucket<K, V>,
+    pub(crate) bucket: Bucket<K, V>,
     pub(crate) idx: usize,
 }
 
@@ -123,25 +123,25 @@ impl<'a, K, V, S> OccupiedEntry<'a, K, V, S> {
     /// The stored key.
     pub fn key(&self) -> &K {
         // SAFETY: the slot is live while the entry borrows the map.
-        unsafe { &*Bucket::key(self.bucket, self.idx) }
+        unsafe { &*self.bucket.key(self.idx) }
     }
 
     /// The value.
     pub fn get(&self) -> &V {
         // SAFETY: the slot is live while the entry borrows the map.
-        unsafe { &*Bucket::val(self.bucket, self.idx) }
+        unsafe { &*self.bucket.val(self.idx) }
     }
 
     /// The value, mutably.
     pub fn get_mut(&mut self) -> &mut V {
         // SAFETY: live slot; the entry holds the map's unique borrow.
-        unsafe { &mut *Bucket::val(self.bucket, self.idx) }
+        unsafe { &mut *self.bucket.val(self.idx) }
     }
 
     /// The value, with the map's lifetime.
     pub fn into_mut(self) -> &'a mut V {
         // SAFETY: live slot; the map stays mutably borrowed for `'a`.
-        unsafe { &mut *Bucket::val(self.bucket, self.idx) }
+        unsafe { &mut *self.bucket.val(self.idx) }
     }
 
     /// Replaces the value, returning the old one.
@@ -197,7 +197,7 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
         } = self;
         let (b, i) = insert_slot(map, hash, key, pos, value);
         // SAFETY: just written; the map stays borrowed for `'a`.
-        unsafe { &mut *Bucket::val(b, i) }
+        unsafe { &mut *b.val(i) }
     }
 
     /// Inserts and returns the occupied entry.
@@ -212,7 +212,7 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
         // SAFETY: the array exists (we just inserted); the index is masked.
         // The slot is in the new array's chain for `hash`, also when the
         // insert started a grow (`finish_insert` walks the chain again then).
-        let head = unsafe { map.raw.buckets.add(hash as usize & map.raw.mask()) };
+        let head = unsafe { map.raw.buckets.at(hash as usize & map.raw.mask()) };
         OccupiedEntry {
             map,
             key: None,
@@ -229,13 +229,13 @@ fn insert_slot<K: Hash + Eq, V, S: BuildHasher>(
     key: K,
     pos: VacantPos<K, V>,
     value: V,
-) -> (*mut Bucket<K, V>, usize) {
+) -> (Bucket<K, V>, usize) {
     let hb = &map.hash_builder;
     let (b, i) = map.raw.finish_insert(hash, pos, &|k: &K| hb.hash_one(k));
     // SAFETY: `finish_insert` reserved this empty slot for us.
     unsafe {
-        Bucket::key(b, i).write(key);
-        Bucket::val(b, i).write(value);
+        b.key(i).write(key);
+        b.val(i).write(value);
     }
     (b, i)
 }

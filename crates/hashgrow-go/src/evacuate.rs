@@ -34,9 +34,16 @@ use crate::raw::RawTable;
 
 /// An evacuation destination (`evacDst`): current bucket and next slot.
 struct Dst<K, V> {
-    b: *mut Bucket<K, V>,
+    b: Bucket<K, V>,
     i: usize,
 }
+
+impl<K, V> Clone for Dst<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K, V> Copy for Dst<K, V> {}
 
 impl<K, V> RawTable<K, V> {
     /// `evacuate(oldbucket)`: if old bucket `oldbucket` is not evacuated yet,
@@ -53,29 +60,24 @@ impl<K, V> RawTable<K, V> {
         let newbit = self.noldbuckets();
         debug_assert!(oldbucket < newbit);
         // SAFETY: `oldbucket < noldbuckets()`, the size of the old array.
-        let first = unsafe { self.oldbuckets.add(oldbucket) };
+        let first = unsafe { self.oldbuckets.at(oldbucket) };
         // SAFETY: `first` is a live old bucket.
         if !unsafe { evacuated(first) } {
             let same_size = self.same_size;
-            // The destinations were never written: every write to new bucket
-            // `j` first evacuates old bucket `j & oldbucketmask`, which is
-            // this one.
-            let mut xy = [
-                Dst {
-                    // SAFETY: `oldbucket < 2^b`.
-                    b: unsafe { self.buckets.add(oldbucket) },
-                    i: 0,
-                },
-                Dst {
-                    b: if same_size {
-                        ptr::null_mut()
-                    } else {
-                        // SAFETY: doubling: `oldbucket + newbit < 2 * newbit = 2^b`.
-                        unsafe { self.buckets.add(oldbucket + newbit) }
-                    },
-                    i: 0,
-                },
-            ];
+            // The destinations were never written, nor even initialised:
+            // every access to new bucket `j` first evacuates old bucket
+            // `j & oldbucketmask`, which is this one (see `new_ready`).
+            let n = 1usize << self.b;
+            // SAFETY: `oldbucket < 2^b`; the bucket holds no entry.
+            let x = unsafe { self.buckets.prepare(oldbucket, n) };
+            let y = if same_size {
+                Bucket::null()
+            } else {
+                // SAFETY: doubling: `oldbucket + newbit < 2 * newbit = 2^b`;
+                // the bucket holds no entry.
+                unsafe { self.buckets.prepare(oldbucket + newbit, n) }
+            };
+            let mut xy = [Dst { b: x, i: 0 }, Dst { b: y, i: 0 }];
             let mut moved = 0u64;
             let mut b = first;
             while !b.is_null() {
@@ -87,37 +89,34 @@ impl<K, V> RawTable<K, V> {
                     // and a destination starts empty), then mark the old slot
                     // evacuated so it is never read or dropped again.
                     unsafe {
-                        let top = (*b).tophash[i];
+                        let top = b.top(i);
                         if is_empty(top) {
-                            (*b).tophash[i] = EVACUATED_EMPTY;
+                            b.set_top(i, EVACUATED_EMPTY);
                             continue;
                         }
                         debug_assert!(top >= MIN_TOP_HASH, "bad map state");
-                        let k = Bucket::key(b, i);
+                        let k = b.key(i);
                         let use_y = if same_size {
                             0
                         } else {
                             usize::from(hash(&*k) & newbit as u64 != 0)
                         };
-                        (*b).tophash[i] = EVACUATED_X + use_y as u8;
-                        let mut dst = Dst {
-                            b: xy[use_y].b,
-                            i: xy[use_y].i,
-                        };
+                        b.set_top(i, EVACUATED_X + use_y as u8);
+                        let mut dst = xy[use_y];
                         if dst.i == BUCKET_CNT {
                             dst.b = self.new_overflow(dst.b);
                             dst.i = 0;
                         }
-                        (*dst.b).tophash[dst.i] = top;
-                        ptr::copy_nonoverlapping(k, Bucket::key(dst.b, dst.i), 1);
-                        ptr::copy_nonoverlapping(Bucket::val(b, i), Bucket::val(dst.b, dst.i), 1);
+                        dst.b.set_top(dst.i, top);
+                        ptr::copy_nonoverlapping(k, dst.b.key(dst.i), 1);
+                        ptr::copy_nonoverlapping(b.val(i), dst.b.val(dst.i), 1);
                         dst.i += 1;
                         xy[use_y] = dst;
                         moved += 1;
                     }
                 }
                 // SAFETY: `b` is live.
-                b = unsafe { (*b).overflow };
+                b = unsafe { b.overflow() };
             }
             work.entries += moved;
             work.buckets += 1;

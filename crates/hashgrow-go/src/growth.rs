@@ -29,7 +29,7 @@
 
 use hashgrow::Event;
 
-use crate::layout::{alloc_buckets, Bucket, BUCKET_CNT, LOAD_FACTOR_DEN, LOAD_FACTOR_NUM};
+use crate::layout::{Array, Bucket, BUCKET_CNT, LOAD_FACTOR_DEN, LOAD_FACTOR_NUM};
 use crate::raw::RawTable;
 
 /// `overLoadFactor(count, B)`: `count` entries in `2^B` buckets exceed the
@@ -81,12 +81,12 @@ impl<K, V> RawTable<K, V> {
     /// `noverflow` whether it serves an insert or an evacuation (the runtime
     /// calls `incrnoverflow` on both paths).
     #[inline]
-    pub(crate) fn new_overflow(&mut self, b: *mut Bucket<K, V>) -> *mut Bucket<K, V> {
+    pub(crate) fn new_overflow(&mut self, b: Bucket<K, V>) -> Bucket<K, V> {
         let ovf = self.overflow.alloc(self.b);
         self.incr_noverflow();
         self.counters.overflow_allocated += 1;
         // SAFETY: `b` is the live last bucket of a chain of this table.
-        unsafe { (*b).overflow = ovf };
+        unsafe { b.set_overflow(ovf) };
         ovf
     }
 
@@ -107,10 +107,14 @@ impl<K, V> RawTable<K, V> {
     #[inline(never)]
     pub(crate) fn hash_grow(&mut self) {
         debug_assert!(!self.growing());
+        // Normally already done by the writes since the last grow ended.
+        self.free_deferred_all();
         let bigger = over_load_factor(self.count + 1, self.b);
         let old_b = self.b;
         let new_b = old_b + u8::from(bigger);
-        let new = alloc_buckets::<K, V>(1usize << new_b);
+        // Uninitialised: evacuation initialises each new bucket (see
+        // `RawTable::new_ready`), so that this costs O(1), not O(2^B).
+        let new = Array::alloc(1usize << new_b);
         self.oldbuckets = self.buckets;
         self.buckets = new;
         self.b = new_b;
@@ -145,6 +149,22 @@ impl<K, V> RawTable<K, V> {
         if self.growing() {
             self.evacuate(self.nevacuate, hash, &mut work);
         }
+        if self.growing() {
+            // The next op evacuates old bucket `nevacuate` (unless it is
+            // already done): start loading it and its destinations now.
+            let n = self.nevacuate;
+            // SAFETY: `n < noldbuckets()`, and `n` (plus `noldbuckets()`
+            // when doubling) is below `2^b`; only addresses are computed.
+            unsafe {
+                let old = self.oldbuckets.at(n);
+                old.prefetch_top();
+                old.prefetch_slots(3);
+                self.buckets.at(n).prefetch_slots(1);
+                if !self.same_size {
+                    self.buckets.at(n + self.noldbuckets()).prefetch_slots(1);
+                }
+            }
+        }
         self.counters.entries_moved += work.entries;
         if self.hook.is_some() {
             self.report(work);
@@ -178,13 +198,14 @@ impl<K, V> RawTable<K, V> {
         let stop = (self.nevacuate + 1024).min(newbit);
         // SAFETY: `nevacuate < stop <= newbit`, the size of the old array.
         while self.nevacuate != stop
-            && unsafe { crate::layout::evacuated(self.oldbuckets.add(self.nevacuate)) }
+            && unsafe { crate::layout::evacuated(self.oldbuckets.at(self.nevacuate)) }
         {
             self.nevacuate += 1;
         }
         if self.nevacuate == newbit {
-            // Every old entry has moved out: free the old generation.
-            self.free_old();
+            // Every old entry has moved out: retire the old generation
+            // (freed piece by piece by the following writes).
+            self.retire_old();
             self.same_size = false;
             work.ended = true;
         }

@@ -13,18 +13,18 @@ fn check_chain<K: Hash, V, S: BuildHasher>(
     what: &str,
     index: usize,
     mask: usize,
-    mut b: *mut Bucket<K, V>,
+    mut b: Bucket<K, V>,
 ) -> usize {
     let mut live = 0;
     let mut seen_rest = false;
     while !b.is_null() {
         for i in 0..BUCKET_CNT {
             // SAFETY: `b` walks a live chain of `m`; live slots hold keys.
-            let top = unsafe { (*b).tophash[i] };
+            let top = unsafe { b.top(i) };
             if top >= MIN_TOP_HASH {
                 assert!(!seen_rest, "{what} {index}: live slot after emptyRest");
                 // SAFETY: live slot.
-                let h = m.hash_builder.hash_one(unsafe { &*Bucket::key(b, i) });
+                let h = m.hash_builder.hash_one(unsafe { &*b.key(i) });
                 assert_eq!(
                     h as usize & mask,
                     index,
@@ -43,7 +43,7 @@ fn check_chain<K: Hash, V, S: BuildHasher>(
             }
         }
         // SAFETY: live bucket.
-        b = unsafe { (*b).overflow };
+        b = unsafe { b.overflow() };
     }
     live
 }
@@ -55,9 +55,9 @@ pub(crate) fn check<K: Hash + Eq, V, S: BuildHasher>(m: &GoMap<K, V, S>) {
         assert_eq!(raw.b, 0, "no bucket array but B > 0");
     } else {
         let n = 1usize << raw.b;
-        for i in 0..n {
-            // SAFETY: `i < 2^B`.
-            live += check_chain(m, "bucket", i, n - 1, unsafe { raw.buckets.add(i) });
+        for i in (0..n).filter(|&i| raw.new_ready(i)) {
+            // SAFETY: `i < 2^B`, initialised.
+            live += check_chain(m, "bucket", i, n - 1, unsafe { raw.buckets.at(i) });
         }
     }
     if raw.growing() {
@@ -65,7 +65,7 @@ pub(crate) fn check<K: Hash + Eq, V, S: BuildHasher>(m: &GoMap<K, V, S>) {
         assert!(raw.nevacuate < oldn, "growing with nevacuate past the end");
         for i in 0..oldn {
             // SAFETY: `i < noldbuckets()`.
-            let b = unsafe { raw.oldbuckets.add(i) };
+            let b = unsafe { raw.oldbuckets.at(i) };
             // SAFETY: live old bucket.
             if unsafe { evacuated(b) } {
                 continue;

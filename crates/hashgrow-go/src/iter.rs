@@ -5,19 +5,19 @@
 use std::iter::FusedIterator;
 use std::marker::PhantomData;
 
-use crate::layout::{evacuated, Bucket, BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH};
+use crate::layout::{evacuated, Array, Bucket, BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH};
 use crate::raw::RawTable;
 
 /// Walks the live slots of a table.
 pub(crate) struct RawIter<K, V> {
-    arr: *mut Bucket<K, V>,
+    arr: Array<K, V>,
     n: usize,
-    old: *mut Bucket<K, V>,
+    old: Array<K, V>,
     oldn: usize,
     /// Next array index to start a chain from.
     idx: usize,
     in_old: bool,
-    cur: *mut Bucket<K, V>,
+    cur: Bucket<K, V>,
     slot: usize,
     remaining: usize,
 }
@@ -32,7 +32,7 @@ impl<K, V> RawIter<K, V> {
         let (old, oldn) = if raw.growing() {
             (raw.oldbuckets, raw.noldbuckets())
         } else {
-            (std::ptr::null_mut(), 0)
+            (Array::null(), 0)
         };
         RawIter {
             arr: raw.buckets,
@@ -41,7 +41,7 @@ impl<K, V> RawIter<K, V> {
             oldn,
             idx: 0,
             in_old: false,
-            cur: std::ptr::null_mut(),
+            cur: Bucket::null(),
             slot: 0,
             remaining: raw.count,
         }
@@ -49,16 +49,24 @@ impl<K, V> RawIter<K, V> {
 }
 
 impl<K, V> Iterator for RawIter<K, V> {
-    type Item = (*mut Bucket<K, V>, usize);
+    type Item = (Bucket<K, V>, usize);
 
     fn next(&mut self) -> Option<Self::Item> {
         while self.remaining > 0 {
             if self.cur.is_null() {
                 if !self.in_old {
                     if self.idx < self.n {
-                        // SAFETY: `idx < n`, the array's size.
-                        self.cur = unsafe { self.arr.add(self.idx) };
+                        let j = self.idx;
                         self.idx += 1;
+                        // While growing, skip new buckets not initialised
+                        // yet (`RawTable::new_ready`): they are empty.
+                        // SAFETY: masked to the old array's size `oldn`.
+                        if self.oldn != 0 && !unsafe { evacuated(self.old.at(j & (self.oldn - 1))) }
+                        {
+                            continue;
+                        }
+                        // SAFETY: `j < n`, the array's size.
+                        self.cur = unsafe { self.arr.at(j) };
                     } else {
                         self.in_old = true;
                         self.idx = 0;
@@ -66,7 +74,7 @@ impl<K, V> Iterator for RawIter<K, V> {
                     }
                 } else if self.idx < self.oldn {
                     // SAFETY: `idx < oldn`, the old array's size.
-                    let b = unsafe { self.old.add(self.idx) };
+                    let b = unsafe { self.old.at(self.idx) };
                     self.idx += 1;
                     // SAFETY: `b` is a live old bucket.
                     if unsafe { evacuated(b) } {
@@ -82,13 +90,13 @@ impl<K, V> Iterator for RawIter<K, V> {
                 let i = self.slot;
                 self.slot += 1;
                 // SAFETY: `cur` is a live bucket of the table.
-                if unsafe { (*self.cur).tophash[i] } >= MIN_TOP_HASH {
+                if unsafe { self.cur.top(i) } >= MIN_TOP_HASH {
                     self.remaining -= 1;
                     return Some((self.cur, i));
                 }
             }
             // SAFETY: `cur` is live.
-            self.cur = unsafe { (*self.cur).overflow };
+            self.cur = unsafe { self.cur.overflow() };
             self.slot = 0;
         }
         None
@@ -120,7 +128,7 @@ impl<'a, K, V> Iterator for Iter<'a, K, V> {
     fn next(&mut self) -> Option<Self::Item> {
         let (b, i) = self.raw.next()?;
         // SAFETY: a live slot; the map is borrowed shared for `'a`.
-        Some(unsafe { (&*Bucket::key(b, i), &*Bucket::val(b, i)) })
+        Some(unsafe { (&*b.key(i), &*b.val(i)) })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.raw.size_hint()
@@ -174,7 +182,7 @@ impl<'a, K, V> Iterator for IterMut<'a, K, V> {
         let (b, i) = self.raw.next()?;
         // SAFETY: a live slot, visited once; the map is borrowed mutably for
         // `'a`, so the `&mut V` is unique.
-        Some(unsafe { (&*Bucket::key(b, i), &mut *Bucket::val(b, i)) })
+        Some(unsafe { (&*b.key(i), &mut *b.val(i)) })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.raw.size_hint()
@@ -259,8 +267,8 @@ impl<K, V> Iterator for IntoIter<K, V> {
         // SAFETY: a live slot of the owned table; marking it empty right
         // after the reads means the table's Drop will not drop it again.
         unsafe {
-            let entry = (Bucket::key(b, i).read(), Bucket::val(b, i).read());
-            (*b).tophash[i] = EMPTY_ONE;
+            let entry = (b.key(i).read(), b.val(i).read());
+            b.set_top(i, EMPTY_ONE);
             self.table.count -= 1;
             Some(entry)
         }

@@ -1,12 +1,54 @@
 //! Memory layout: the bucket, its tophash markers, and how bucket arrays and
 //! overflow buckets are allocated.
 //!
-//! Mirrors `runtime/map.go` (Go 1.19): a bucket (`bmap`) holds 8 tophash
-//! bytes, then 8 keys, then 8 values (keys packed together and values packed
-//! together, so `map[u64]u8` needs no padding), then the overflow pointer.
-//! For `K = V = u64` a bucket is 144 bytes, exactly as in Go.
+//! # Same decisions, different memory
+//!
+//! Go's bucket (`bmap`, `runtime/map.go`) is one struct: 8 tophash bytes,
+//! then 8 keys, then 8 values (keys packed together and values packed
+//! together, so `map[u64]u8` needs no padding), then the overflow pointer;
+//! 144 bytes for `u64 -> u64`. Here a bucket is the same *logical* thing,
+//! split in two places:
+//!
+//! * its 8 **tophash bytes** live in a compact array of 8 bytes per bucket,
+//!   indexed by bucket number (an overflow bucket's in its chunk's own
+//!   compact array);
+//! * its **slots** ([`Slots`]: the overflow link, then 8 keys, then 8
+//!   values, packed as in Go) live in a second array, cut into segments of
+//!   about 256 KiB (see [`Array`]).
+//!
+//! A [`Bucket`] is a handle on both. Every decision is Go's, unchanged: the
+//! slot an entry takes, the bucket it goes to, the markers written, the
+//! chain walk and where it stops, the evacuation order and X/Y choice, when
+//! an overflow bucket is taken and how `noverflow` counts it. Only
+//! addresses differ, which the oracle cannot see (it compares placements).
+//!
+//! Why: a miss, the scan for an empty slot and the `evacuated` test read
+//! only tophash bytes. In Go's layout each such read touches a cache line
+//! (and a TLB entry) inside the big bucket array (37 MB for 1M `u64` keys);
+//! with the tophash bytes apart they touch a 2 MB array that stays in
+//! cache, as SwissTable's control bytes do. Keys and values are only read
+//! on a tophash match.
+//!
+//! # Bounded work per operation, also for memory
+//!
+//! * A new array is allocated **uninitialised**: a new bucket is
+//!   initialised (and its slots segment allocated) when the evacuation of
+//!   its old bucket first reaches it; nothing reads a new bucket before
+//!   that (`RawTable::new_ready`). Go zeroes the whole array in
+//!   `hashGrow`, an O(n) stop (and with a global allocator that zeroes by
+//!   hand, a 37 MB `memset` plus its page faults in one insert).
+//! * An old generation is not freed by the op that ends its grow: its
+//!   pieces (tophash array, slots segments, overflow chunks, none larger
+//!   than about 256 KiB except the tophash array) are freed one per later
+//!   write (`RawTable::retire_old`); Go leaves this to its GC.
+//!
+//! The worst single operation left is the one that ends a grow (it queues
+//! the old generation's pieces, O(n / 2^11) pointer pushes, and frees
+//! nothing) or that frees the old tophash array (8 bytes per old bucket,
+//! one `free`), plus the page faults of first touching new memory, which
+//! any table pays somewhere.
 
-use std::alloc::{alloc_zeroed, dealloc, handle_alloc_error, Layout};
+use std::alloc::{alloc, alloc_zeroed, dealloc, handle_alloc_error, Layout};
 use std::mem::MaybeUninit;
 use std::ptr::{self, NonNull};
 
@@ -32,50 +74,366 @@ pub(crate) const EVACUATED_EMPTY: u8 = 4;
 /// Smallest tophash of a live slot; real tophashes below it are raised by it.
 pub(crate) const MIN_TOP_HASH: u8 = 5;
 
-/// One Go bucket (`bmap`). `repr(C)` keeps Go's field order.
+/// The slots of one bucket: 8 keys, then 8 values (packed as in Go's
+/// `bmap`), then the overflow link. Its 8 tophash bytes live apart, in the
+/// array's compact tophash array (see the module docs).
 ///
-/// All-zero bytes are a valid empty bucket: every tophash is `EMPTY_REST`
-/// and the overflow pointer is null. Bucket memory is always obtained
-/// zeroed, so a fresh bucket needs no initialisation.
+/// The link comes first so that initialising a bucket (which writes it) and
+/// filling its first slots touch the same cache line.
 #[repr(C)]
-pub(crate) struct Bucket<K, V> {
-    pub(crate) tophash: [u8; BUCKET_CNT],
-    pub(crate) keys: [MaybeUninit<K>; BUCKET_CNT],
-    pub(crate) vals: [MaybeUninit<V>; BUCKET_CNT],
-    pub(crate) overflow: *mut Bucket<K, V>,
+pub(crate) struct Slots<K, V> {
+    /// The next bucket of the chain (`overflow`), or null.
+    ovf_top: *mut [u8; BUCKET_CNT],
+    ovf_slots: *mut Slots<K, V>,
+    keys: [MaybeUninit<K>; BUCKET_CNT],
+    vals: [MaybeUninit<V>; BUCKET_CNT],
 }
 
+/// A bucket: a handle on its tophash bytes and on its slots, which live in
+/// two different arrays. Copyable like the raw pointer it replaces.
+///
+/// A bucket is *initialised* once its tophash bytes and overflow link are
+/// written ([`Bucket::init`]); keys and values are only ever read in slots
+/// whose tophash is `>= MIN_TOP_HASH`.
+pub(crate) struct Bucket<K, V> {
+    top: *mut [u8; BUCKET_CNT],
+    slots: *mut Slots<K, V>,
+}
+
+impl<K, V> Clone for Bucket<K, V> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K, V> Copy for Bucket<K, V> {}
+
+impl<K, V> PartialEq for Bucket<K, V> {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        self.top == other.top
+    }
+}
+impl<K, V> Eq for Bucket<K, V> {}
+
 impl<K, V> Bucket<K, V> {
+    /// No bucket (the end of a chain).
+    #[inline(always)]
+    pub(crate) const fn null() -> Self {
+        Bucket {
+            top: ptr::null_mut(),
+            slots: ptr::null_mut(),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_null(self) -> bool {
+        self.top.is_null()
+    }
+
+    /// Makes the bucket empty: every tophash `EMPTY_REST`, no overflow.
+    ///
+    /// # Safety
+    /// The bucket's memory is allocated (its contents may be uninitialised)
+    /// and holds no live entry.
+    #[inline(always)]
+    pub(crate) unsafe fn init(self) {
+        // SAFETY: caller guarantees both parts are allocated; plain writes
+        // of plain data, no reference to uninitialised memory is made.
+        unsafe {
+            self.top.write([EMPTY_REST; BUCKET_CNT]);
+            ptr::addr_of_mut!((*self.slots).ovf_top).write(ptr::null_mut());
+            ptr::addr_of_mut!((*self.slots).ovf_slots).write(ptr::null_mut());
+        }
+    }
+
     /// Pointer to key slot `i`.
     ///
     /// # Safety
-    /// `b` points to a live bucket and `i < BUCKET_CNT`.
+    /// The bucket is live and `i < BUCKET_CNT`.
     #[inline(always)]
-    pub(crate) unsafe fn key(b: *mut Self, i: usize) -> *mut K {
-        // SAFETY: caller guarantees `b` is a live bucket and `i` in range;
+    pub(crate) unsafe fn key(self, i: usize) -> *mut K {
+        // SAFETY: caller guarantees the bucket is live and `i` in range;
         // `addr_of_mut!` creates no intermediate reference.
-        unsafe { ptr::addr_of_mut!((*b).keys).cast::<K>().add(i) }
+        unsafe { ptr::addr_of_mut!((*self.slots).keys).cast::<K>().add(i) }
     }
 
     /// Pointer to value slot `i`.
     ///
     /// # Safety
-    /// `b` points to a live bucket and `i < BUCKET_CNT`.
+    /// The bucket is live and `i < BUCKET_CNT`.
     #[inline(always)]
-    pub(crate) unsafe fn val(b: *mut Self, i: usize) -> *mut V {
+    pub(crate) unsafe fn val(self, i: usize) -> *mut V {
         // SAFETY: as for `key`.
-        unsafe { ptr::addr_of_mut!((*b).vals).cast::<V>().add(i) }
+        unsafe { ptr::addr_of_mut!((*self.slots).vals).cast::<V>().add(i) }
+    }
+
+    /// Tophash of slot `i`.
+    ///
+    /// # Safety
+    /// The bucket is live (initialised) and `i < BUCKET_CNT`.
+    #[inline(always)]
+    pub(crate) unsafe fn top(self, i: usize) -> u8 {
+        // SAFETY: caller guarantees the tophash bytes are initialised.
+        unsafe { (*self.top)[i] }
+    }
+
+    /// Sets the tophash of slot `i`.
+    ///
+    /// # Safety
+    /// The bucket is live (initialised) and `i < BUCKET_CNT`.
+    #[inline(always)]
+    pub(crate) unsafe fn set_top(self, i: usize, top: u8) {
+        // SAFETY: caller guarantees the bucket is live.
+        unsafe { (*self.top)[i] = top }
     }
 
     /// The 8 tophash bytes as one little-endian word (byte `i` = slot `i`).
     ///
     /// # Safety
-    /// `b` points to a live bucket.
+    /// The bucket is live (initialised).
     #[inline(always)]
-    pub(crate) unsafe fn word(b: *const Self) -> u64 {
-        // SAFETY: caller guarantees `b` is live; tophash is plain bytes.
-        u64::from_le_bytes(unsafe { (*b).tophash })
+    pub(crate) unsafe fn word(self) -> u64 {
+        // SAFETY: caller guarantees the bytes are initialised.
+        u64::from_le_bytes(unsafe { *self.top })
     }
+
+    /// The next bucket of the chain (null at the end).
+    ///
+    /// # Safety
+    /// The bucket is live (initialised).
+    #[inline(always)]
+    pub(crate) unsafe fn overflow(self) -> Self {
+        // SAFETY: caller guarantees the link is initialised.
+        unsafe {
+            Bucket {
+                top: (*self.slots).ovf_top,
+                slots: (*self.slots).ovf_slots,
+            }
+        }
+    }
+
+    /// Links `next` after this bucket.
+    ///
+    /// # Safety
+    /// The bucket is live (initialised).
+    #[inline(always)]
+    pub(crate) unsafe fn set_overflow(self, next: Self) {
+        // SAFETY: caller guarantees the bucket is allocated.
+        unsafe {
+            (*self.slots).ovf_top = next.top;
+            (*self.slots).ovf_slots = next.slots;
+        }
+    }
+
+    /// Hints the CPU to start loading the tophash bytes (no effect on
+    /// correctness).
+    #[inline(always)]
+    pub(crate) fn prefetch_top(self) {
+        prefetch(self.top.cast());
+    }
+
+    /// Hints the CPU to start loading the first `lines` cache lines of
+    /// the slots (no more than they span).
+    #[inline(always)]
+    pub(crate) fn prefetch_slots(self, lines: usize) {
+        let lines = lines.min(std::mem::size_of::<Slots<K, V>>().div_ceil(64) + 1);
+        for l in 0..lines {
+            prefetch(self.slots.cast::<u8>().wrapping_add(64 * l));
+        }
+    }
+}
+
+/// Bytes of slots per segment (see [`Array`]). Small in unit tests, so
+/// that they exercise many segments.
+#[cfg(not(test))]
+const SEG_BYTES: usize = 256 * 1024;
+#[cfg(test)]
+const SEG_BYTES: usize = 1024;
+
+/// A block of memory to free later (see `RawTable::deferred`).
+pub(crate) type Piece = (NonNull<u8>, Layout);
+
+impl<K, V> Slots<K, V> {
+    /// log2 of the buckets in a full segment: the most that fit in
+    /// `SEG_BYTES` (at least one).
+    const SEG_SHIFT: u32 = {
+        let per = SEG_BYTES / std::mem::size_of::<Self>();
+        if per <= 1 {
+            0
+        } else {
+            usize::BITS - 1 - per.leading_zeros()
+        }
+    };
+    const SEG_MAX: usize = 1 << Self::SEG_SHIFT;
+}
+
+/// An array of `n` buckets (`n` a power of two): `n` tophash words in one
+/// compact allocation, and the [`Slots`] in segments of at most
+/// `SEG_BYTES`, found through a small table of segment pointers. Null
+/// until allocated; the caller remembers `n`.
+///
+/// Segments keep the cost of every single allocation and free bounded:
+/// a segment is allocated when evacuation first reaches it (not when the
+/// grow starts), and the segments of an old array are freed one per write
+/// after its grow ends (`RawTable::deferred`) instead of all at once.
+/// Looking a bucket up costs one more load, from the table, which is small,
+/// stays in cache, and is independent of the tophash load.
+pub(crate) struct Array<K, V> {
+    top: *mut [u8; BUCKET_CNT],
+    /// `seg_count(n)` pointers, each null or to `seg_len(n)` slots.
+    segs: *mut *mut Slots<K, V>,
+}
+
+impl<K, V> Clone for Array<K, V> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K, V> Copy for Array<K, V> {}
+
+fn seg_count<K, V>(n: usize) -> usize {
+    ((n - 1) >> Slots::<K, V>::SEG_SHIFT) + 1
+}
+
+fn seg_len<K, V>(n: usize) -> usize {
+    n.min(Slots::<K, V>::SEG_MAX)
+}
+
+fn segs_layout<K, V>(n: usize) -> Layout {
+    Layout::array::<*mut Slots<K, V>>(seg_count::<K, V>(n)).expect("GoMap: capacity overflow")
+}
+
+impl<K, V> Array<K, V> {
+    pub(crate) const fn null() -> Self {
+        Array {
+            top: ptr::null_mut(),
+            segs: ptr::null_mut(),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn is_null(self) -> bool {
+        self.top.is_null()
+    }
+
+    /// Allocates `n >= 1` buckets, **uninitialised**, without their slot
+    /// segments: bucket `j` must be [`prepare`](Array::prepare)d before use
+    /// (see the module docs: a new array is initialised bucket by bucket as
+    /// evacuation reaches it, so that starting a grow costs O(n / 2^k) for
+    /// the small segment table, not O(n)).
+    pub(crate) fn alloc(n: usize) -> Self {
+        debug_assert!(n.is_power_of_two());
+        let layout = segs_layout::<K, V>(n);
+        // SAFETY: non-zero size (at least one segment pointer).
+        let segs = unsafe { alloc_zeroed(layout) };
+        if segs.is_null() {
+            handle_alloc_error(layout);
+        }
+        Array {
+            top: alloc_raw(top_layout(n)).cast(),
+            segs: segs.cast(),
+        }
+    }
+
+    /// Allocates `n >= 1` buckets and initialises them all (empty).
+    pub(crate) fn alloc_init(n: usize) -> Self {
+        let a = Self::alloc(n);
+        // SAFETY: just allocated with `n` buckets, no entry.
+        unsafe { a.init_all(n) };
+        a
+    }
+
+    /// Initialises (empties) all `n` buckets, allocating missing segments.
+    ///
+    /// # Safety
+    /// The array has `n` buckets, none holding a live entry.
+    pub(crate) unsafe fn init_all(self, n: usize) {
+        for j in 0..n {
+            // SAFETY: `j < n`, no live entry.
+            unsafe { self.prepare(j, n) };
+        }
+    }
+
+    /// Makes bucket `j` usable and empty: allocates its segment if needed,
+    /// then initialises it. Returns it.
+    ///
+    /// # Safety
+    /// The array has `n` buckets, `j < n`, and bucket `j` holds no entry.
+    #[inline]
+    pub(crate) unsafe fn prepare(self, j: usize, n: usize) -> Bucket<K, V> {
+        // SAFETY: `j < n`, so its segment pointer is inside the table.
+        let seg = unsafe { &mut *self.segs.add(j >> Slots::<K, V>::SEG_SHIFT) };
+        if seg.is_null() {
+            *seg = alloc_raw(slots_layout::<K, V>(seg_len::<K, V>(n))).cast();
+        }
+        // SAFETY: `j < n`, segment allocated.
+        let b = unsafe { self.at(j) };
+        // SAFETY: allocated, holds no entry (caller).
+        unsafe { b.init() };
+        b
+    }
+
+    /// Bucket `j`. Its address may be computed before its segment exists
+    /// (for a prefetch); it may only be used once prepared.
+    ///
+    /// # Safety
+    /// The array is allocated with more than `j` buckets.
+    #[inline(always)]
+    pub(crate) unsafe fn at(self, j: usize) -> Bucket<K, V> {
+        // SAFETY: caller guarantees `j` is in range of the tophash array
+        // and of the segment table; the slot address is computed with
+        // wrapping arithmetic since the segment may not be allocated yet.
+        unsafe {
+            let seg = *self.segs.add(j >> Slots::<K, V>::SEG_SHIFT);
+            Bucket {
+                top: self.top.add(j),
+                slots: seg.wrapping_add(j & (Slots::<K, V>::SEG_MAX - 1)),
+            }
+        }
+    }
+
+    /// Hands every allocation of the array to `free` (without dropping any
+    /// entry): the tophash array, each allocated segment, the table.
+    ///
+    /// # Safety
+    /// The array came from `alloc(n)` with this same `n` and is not used
+    /// again.
+    pub(crate) unsafe fn release(self, n: usize, free: &mut impl FnMut(Piece)) {
+        // SAFETY: caller guarantees the layouts; the table has
+        // `seg_count(n)` entries, each null or a segment of `seg_len(n)`.
+        unsafe {
+            free((NonNull::new_unchecked(self.top.cast()), top_layout(n)));
+            for s in 0..seg_count::<K, V>(n) {
+                if let Some(p) = NonNull::new(*self.segs.add(s)) {
+                    free((p.cast(), slots_layout::<K, V>(seg_len::<K, V>(n))));
+                }
+            }
+            free((
+                NonNull::new_unchecked(self.segs.cast()),
+                segs_layout::<K, V>(n),
+            ));
+        }
+    }
+
+    /// Frees the array now (without dropping any entry).
+    ///
+    /// # Safety
+    /// As for [`release`](Array::release).
+    pub(crate) unsafe fn free(self, n: usize) {
+        // SAFETY: forwarded.
+        unsafe { self.release(n, &mut |p| free_piece(p)) }
+    }
+}
+
+/// Frees a piece.
+///
+/// # Safety
+/// `p` was allocated with its layout and is not used again.
+pub(crate) unsafe fn free_piece(p: Piece) {
+    // SAFETY: caller guarantees the layout.
+    unsafe { dealloc(p.0.as_ptr(), p.1) }
 }
 
 /// The tophash of a hash: its top byte, raised by `MIN_TOP_HASH` when it
@@ -102,9 +460,9 @@ pub(crate) fn is_empty(top: u8) -> bool {
 /// # Safety
 /// `b` points to a live bucket.
 #[inline(always)]
-pub(crate) unsafe fn evacuated<K, V>(b: *const Bucket<K, V>) -> bool {
+pub(crate) unsafe fn evacuated<K, V>(b: Bucket<K, V>) -> bool {
     // SAFETY: caller guarantees `b` is live.
-    let h = unsafe { (*b).tophash[0] };
+    let h = unsafe { b.top(0) };
     h > EMPTY_ONE && h < MIN_TOP_HASH
 }
 
@@ -151,9 +509,9 @@ pub(crate) fn lowest(mask: u64) -> usize {
     (mask.trailing_zeros() / 8) as usize
 }
 
-/// Hints the CPU to start loading bucket `b` (no effect on correctness).
+/// Hints the CPU to start loading the line at `b` (no effect on correctness).
 #[inline(always)]
-pub(crate) fn prefetch<K, V>(b: *const Bucket<K, V>) {
+fn prefetch(b: *const u8) {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse", not(miri)))]
     // SAFETY: a prefetch never faults, whatever the address.
     unsafe {
@@ -165,42 +523,39 @@ pub(crate) fn prefetch<K, V>(b: *const Bucket<K, V>) {
 
 // ---- allocation ---------------------------------------------------------------
 
-fn array_layout<K, V>(n: usize) -> Layout {
-    Layout::array::<Bucket<K, V>>(n).expect("GoMap: capacity overflow")
+fn top_layout(n: usize) -> Layout {
+    Layout::array::<[u8; BUCKET_CNT]>(n).expect("GoMap: capacity overflow")
 }
 
-/// Allocates `n >= 1` zeroed (= empty) buckets (`makeBucketArray`, without
-/// the preallocated overflow buckets: ours live in [`OverflowArena`]).
-pub(crate) fn alloc_buckets<K, V>(n: usize) -> *mut Bucket<K, V> {
-    debug_assert!(n >= 1);
-    let layout = array_layout::<K, V>(n);
-    // SAFETY: `layout` has non-zero size (a bucket holds at least its 8
-    // tophash bytes and a pointer) and `n >= 1`.
-    let p = unsafe { alloc_zeroed(layout) };
+fn slots_layout<K, V>(n: usize) -> Layout {
+    Layout::array::<Slots<K, V>>(n).expect("GoMap: capacity overflow")
+}
+
+/// Uninitialised memory for `layout` (of non-zero size: `n >= 1` and both
+/// a tophash word and [`Slots`], which holds two pointers, are non-empty).
+fn alloc_raw(layout: Layout) -> *mut u8 {
+    debug_assert!(layout.size() > 0);
+    // SAFETY: `layout` has non-zero size.
+    let p = unsafe { alloc(layout) };
     match NonNull::new(p) {
-        Some(p) => p.cast().as_ptr(),
+        Some(p) => p.as_ptr(),
         None => handle_alloc_error(layout),
     }
 }
 
-/// Frees an array made by [`alloc_buckets`] (without dropping any entry).
-///
-/// # Safety
-/// `p` came from `alloc_buckets(n)` with this same `n` and is not used again.
-pub(crate) unsafe fn free_buckets<K, V>(p: *mut Bucket<K, V>, n: usize) {
-    // SAFETY: caller guarantees `p` was allocated with this layout.
-    unsafe { dealloc(p.cast(), array_layout::<K, V>(n)) }
-}
-
 /// Overflow buckets of one generation of the table, bump-allocated from
-/// zeroed chunks (Go allocates them one by one, after a preallocated batch of
-/// `2^(B-4)` next to the bucket array; the growth rule only depends on how
-/// many are taken, which `noverflow` counts, not on where they live).
+/// chunks and initialised as handed out (Go allocates them one by one,
+/// after a preallocated batch of `2^(B-4)` next to the bucket array; the
+/// growth rule only depends on how many are taken, which `noverflow`
+/// counts, not on where they live).
 ///
-/// A generation's overflow buckets are freed together: when a grow ends the
-/// old generation's arena is dropped, like Go's `extra.oldoverflow`.
+/// A generation's overflow buckets are freed together when a grow ends,
+/// like Go's `extra.oldoverflow`, chunk by chunk over the following writes
+/// (`RawTable::retire_old`).
 pub(crate) struct OverflowArena<K, V> {
-    chunks: Vec<(*mut Bucket<K, V>, usize)>,
+    /// Each chunk: its tophash words, its slots, its size (at most one
+    /// segment's worth, so that freeing one is cheap).
+    chunks: Vec<(*mut [u8; BUCKET_CNT], *mut Slots<K, V>, usize)>,
     /// Buckets already handed out from the last chunk.
     used: usize,
 }
@@ -213,33 +568,62 @@ impl<K, V> OverflowArena<K, V> {
         }
     }
 
-    /// A fresh, zeroed overflow bucket. `b` is the table's current B, used
+    /// A fresh, empty overflow bucket. `b` is the table's current B, used
     /// only to size new chunks (the first is `2^(B-4)` buckets, as Go
-    /// preallocates; later ones double, up to `2^B`).
+    /// preallocates; later ones double, up to `2^B`; all are capped at one
+    /// segment).
     #[inline]
-    pub(crate) fn alloc(&mut self, b: u8) -> *mut Bucket<K, V> {
-        if let Some(&(p, n)) = self.chunks.last() {
-            if self.used < n {
+    pub(crate) fn alloc(&mut self, b: u8) -> Bucket<K, V> {
+        let bucket = match self.chunks.last() {
+            Some(&(top, slots, n)) if self.used < n => {
                 self.used += 1;
                 // SAFETY: `used - 1 < n`, inside the chunk of `n` buckets.
-                return unsafe { p.add(self.used - 1) };
+                unsafe {
+                    Bucket {
+                        top: top.add(self.used - 1),
+                        slots: slots.add(self.used - 1),
+                    }
+                }
             }
-        }
-        self.alloc_chunk(b)
+            _ => self.alloc_chunk(b),
+        };
+        // SAFETY: never handed out before, so it holds no entry.
+        unsafe { bucket.init() };
+        bucket
     }
 
     #[cold]
-    fn alloc_chunk(&mut self, b: u8) -> *mut Bucket<K, V> {
+    fn alloc_chunk(&mut self, b: u8) -> Bucket<K, V> {
         let first = 1usize << b.saturating_sub(4);
         let n = match self.chunks.last() {
             None => first,
-            Some(&(_, last)) => (last * 2).min(first.max(1usize << b.min(30))),
+            Some(&(_, _, last)) => (last * 2).min(first.max(1usize << b.min(30))),
         }
-        .max(1);
-        let p = alloc_buckets::<K, V>(n);
-        self.chunks.push((p, n));
+        .clamp(1, Slots::<K, V>::SEG_MAX);
+        let top = alloc_raw(top_layout(n)).cast();
+        let slots = alloc_raw(slots_layout::<K, V>(n)).cast();
+        self.chunks.push((top, slots, n));
         self.used = 1;
-        p
+        Bucket { top, slots }
+    }
+
+    /// Hands every chunk to `free` and empties the arena.
+    ///
+    /// # Safety
+    /// The entries in the chunks were dropped or moved out, and no bucket
+    /// handed out is used again.
+    pub(crate) unsafe fn release(&mut self, free: &mut impl FnMut(Piece)) {
+        for (top, slots, n) in self.chunks.drain(..) {
+            // SAFETY: allocated by `alloc_chunk` with these layouts.
+            unsafe {
+                free((NonNull::new_unchecked(top.cast()), top_layout(n)));
+                free((
+                    NonNull::new_unchecked(slots.cast()),
+                    slots_layout::<K, V>(n),
+                ));
+            }
+        }
+        self.used = 0;
     }
 
     /// Number of buckets handed out (for tests).
@@ -247,18 +631,16 @@ impl<K, V> OverflowArena<K, V> {
     pub(crate) fn handed_out(&self) -> usize {
         match self.chunks.split_last() {
             None => 0,
-            Some((_, rest)) => rest.iter().map(|c| c.1).sum::<usize>() + self.used,
+            Some((_, rest)) => rest.iter().map(|c| c.2).sum::<usize>() + self.used,
         }
     }
 }
 
 impl<K, V> Drop for OverflowArena<K, V> {
     fn drop(&mut self) {
-        for &(p, n) in &self.chunks {
-            // SAFETY: each chunk came from `alloc_buckets(n)`; the entries in
-            // it were dropped or moved out by the table before.
-            unsafe { free_buckets(p, n) }
-        }
+        // SAFETY: the table moved out or dropped every entry before
+        // dropping (or replacing) its arena.
+        unsafe { self.release(&mut |p| free_piece(p)) }
     }
 }
 
@@ -267,8 +649,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bucket_is_144_bytes_for_u64_like_go() {
-        assert_eq!(std::mem::size_of::<Bucket<u64, u64>>(), 144);
+    fn bucket_is_152_bytes_for_u64() {
+        // 8 tophash bytes apart + 128 bytes of slots + a 16-byte link.
+        assert_eq!(std::mem::size_of::<Slots<u64, u64>>() + 8, 152);
     }
 
     #[test]
@@ -306,8 +689,8 @@ mod tests {
             let b = a.alloc(0);
             // SAFETY: fresh bucket from the arena.
             unsafe {
-                assert_eq!(Bucket::word(b), 0);
-                assert!((*b).overflow.is_null());
+                assert_eq!(b.word(), 0);
+                assert!(b.overflow().is_null());
             }
         }
         assert_eq!(a.handed_out(), 5);

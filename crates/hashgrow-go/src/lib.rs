@@ -11,7 +11,12 @@
 //! ## Layout
 //!
 //! `2^B` buckets; a bucket holds 8 tophash bytes, 8 keys, 8 values and a
-//! link to an overflow bucket. A key with hash `h` lives in the chain of
+//! link to an overflow bucket. (In memory the tophash bytes are kept apart
+//! from the keys and values, in a compact array that stays in cache, and
+//! new arrays are initialised bucket by bucket as evacuation reaches them:
+//! a different layout from Go's `bmap` struct, with every decision — slot
+//! and bucket chosen, evacuation order, overflow counting — still Go's.
+//! See the `layout` module for why.) A key with hash `h` lives in the chain of
 //! bucket `h & (2^B - 1)`; its tophash is the top byte of `h` (raised by 5
 //! when below 5, the values 0..=4 being markers: `emptyRest`, `emptyOne`,
 //! `evacuatedX`, `evacuatedY`, `evacuatedEmpty`). New entries take the first
@@ -74,6 +79,11 @@
 //!   a fixed-seed generator with the same probabilities.
 //! * Overflow buckets come from per-generation chunks instead of one by one
 //!   (this changes where they live, not how many are counted).
+//! * Memory: tophash bytes apart from the slots; a new bucket array is not
+//!   zeroed when a grow starts but initialised bucket by bucket during
+//!   evacuation; an old generation is freed piece by piece by the writes
+//!   after its grow ends (Go: by the GC). This keeps the worst single
+//!   operation small instead of O(table size).
 //! * No iterator can run during a write (the borrow checker forbids it), so
 //!   the runtime's iterator flags have no counterpart.
 

@@ -22,14 +22,14 @@ use crate::raw::RawTable;
 /// any) and the chain's last bucket (to hang an overflow bucket on).
 #[derive(Clone, Copy)]
 pub(crate) struct VacantPos<K, V> {
-    pub(crate) empty: *mut Bucket<K, V>,
+    pub(crate) empty: Bucket<K, V>,
     pub(crate) idx: usize,
-    pub(crate) last: *mut Bucket<K, V>,
+    pub(crate) last: Bucket<K, V>,
 }
 
 /// Outcome of the assign walk.
 pub(crate) enum Search<K, V> {
-    Found(*mut Bucket<K, V>, usize),
+    Found(Bucket<K, V>, usize),
     Vacant(VacantPos<K, V>),
 }
 
@@ -40,20 +40,20 @@ pub(crate) enum Search<K, V> {
 /// `b` is the head of a live chain.
 #[inline(always)]
 pub(crate) unsafe fn find_in_chain<K, V>(
-    mut b: *mut Bucket<K, V>,
+    mut b: Bucket<K, V>,
     top: u8,
     eq: &mut impl FnMut(&K) -> bool,
-) -> Option<(*mut Bucket<K, V>, usize)> {
+) -> Option<(Bucket<K, V>, usize)> {
     loop {
         // SAFETY: `b` is a live bucket (head from the caller, then non-null
         // overflow links); a slot whose tophash equals `top` (>= MIN_TOP_HASH)
         // holds an initialised key.
         unsafe {
-            let w = Bucket::word(b);
+            let w = b.word();
             let mut m = match_top(w, top);
             while m != 0 {
                 let i = lowest(m);
-                if eq(&*Bucket::key(b, i)) {
+                if eq(&*b.key(i)) {
                     return Some((b, i));
                 }
                 m &= m - 1;
@@ -61,7 +61,7 @@ pub(crate) unsafe fn find_in_chain<K, V>(
             if match_empty_rest(w) != 0 {
                 return None;
             }
-            b = (*b).overflow;
+            b = b.overflow();
         }
         if b.is_null() {
             return None;
@@ -77,7 +77,7 @@ impl<K, V> RawTable<K, V> {
         &self,
         hash: u64,
         mut eq: impl FnMut(&K) -> bool,
-    ) -> Option<(*mut Bucket<K, V>, usize)> {
+    ) -> Option<(Bucket<K, V>, usize)> {
         if self.count == 0 {
             return None;
         }
@@ -85,13 +85,13 @@ impl<K, V> RawTable<K, V> {
         // SAFETY: `count > 0` so `buckets` holds `2^b` buckets; the index is
         // masked to that size (or to the old array's size).
         unsafe {
-            let mut b = self.buckets.add(hash as usize & m);
+            let mut b = self.buckets.at(hash as usize & m);
             if self.growing() {
                 if !self.same_size {
                     // There used to be half as many buckets.
                     m >>= 1;
                 }
-                let oldb = self.oldbuckets.add(hash as usize & m);
+                let oldb = self.oldbuckets.at(hash as usize & m);
                 if !crate::layout::evacuated(oldb) {
                     b = oldb;
                 }
@@ -107,21 +107,21 @@ impl<K, V> RawTable<K, V> {
     /// `head` is the head of a live chain of the new array.
     #[inline(always)]
     unsafe fn search_assign(
-        head: *mut Bucket<K, V>,
+        head: Bucket<K, V>,
         top: u8,
         eq: &mut impl FnMut(&K) -> bool,
     ) -> Search<K, V> {
         let mut b = head;
-        let mut empty: *mut Bucket<K, V> = std::ptr::null_mut();
+        let mut empty: Bucket<K, V> = Bucket::null();
         let mut idx = 0;
         loop {
             // SAFETY: `b` is a live bucket of the chain; see `find_in_chain`.
             unsafe {
-                let w = Bucket::word(b);
+                let w = b.word();
                 let mut m = match_top(w, top);
                 while m != 0 {
                     let i = lowest(m);
-                    if eq(&*Bucket::key(b, i)) {
+                    if eq(&*b.key(i)) {
                         return Search::Found(b, i);
                     }
                     m &= m - 1;
@@ -136,7 +136,7 @@ impl<K, V> RawTable<K, V> {
                 if match_empty_rest(w) != 0 {
                     break;
                 }
-                let next = (*b).overflow;
+                let next = b.overflow();
                 if next.is_null() {
                     break;
                 }
@@ -161,19 +161,32 @@ impl<K, V> RawTable<K, V> {
     ) -> Search<K, V> {
         if self.buckets.is_null() {
             // `if h.buckets == nil { h.buckets = newobject(t.bucket) }`
-            self.buckets = crate::layout::alloc_buckets(1);
+            self.buckets = crate::layout::Array::alloc_init(1);
+        }
+        if !self.deferred.is_empty() {
+            self.free_deferred_one();
         }
         let bucket = hash as usize & self.mask();
-        // SAFETY: `bucket < 2^b`, the size of `buckets`.
-        let head = unsafe { self.buckets.add(bucket) };
+        // SAFETY: `bucket < 2^b`, the size of `buckets` (only an address:
+        // the bucket may not be prepared yet).
+        let head = unsafe { self.buckets.at(bucket) };
+        // Start loading the slots (overflow link, first keys) while the
+        // tophash word loads: the walk or the new entry needs them next.
+        head.prefetch_slots(1);
         if self.growing() {
             // Start loading the new bucket and the old one grow_work reads
-            // first, so that the two cache misses overlap.
-            crate::layout::prefetch(head);
+            // first, so that the cache misses overlap.
+            head.prefetch_top();
             // SAFETY: masked to the old array's size.
-            crate::layout::prefetch(unsafe { self.oldbuckets.add(bucket & self.oldbucketmask()) });
+            let old = unsafe { self.oldbuckets.at(bucket & self.oldbucketmask()) };
+            old.prefetch_top();
+            old.prefetch_slots(2);
             self.grow_work(bucket, hasher);
         }
+        // Again: `head`'s segment may have been allocated just now (the
+        // address above, computed before, only served the prefetch).
+        // SAFETY: `bucket < 2^b`; prepared by `grow_work` if growing.
+        let head = unsafe { self.buckets.at(bucket) };
         // SAFETY: `head` is a bucket of the new array.
         unsafe { Self::search_assign(head, tophash(hash), &mut eq) }
     }
@@ -189,7 +202,7 @@ impl<K, V> RawTable<K, V> {
         hash: u64,
         mut pos: VacantPos<K, V>,
         hasher: &H,
-    ) -> (*mut Bucket<K, V>, usize) {
+    ) -> (Bucket<K, V>, usize) {
         while self.needs_grow() {
             self.hash_grow();
             // again:
@@ -200,7 +213,7 @@ impl<K, V> RawTable<K, V> {
             // SAFETY: `bucket < 2^b`. The key is absent, so the walk can
             // only end `Vacant`.
             match unsafe {
-                Self::search_assign(self.buckets.add(bucket), tophash(hash), &mut |_| false)
+                Self::search_assign(self.buckets.at(bucket), tophash(hash), &mut |_| false)
             } {
                 Search::Vacant(p) => pos = p,
                 Search::Found(..) => unreachable!(),
@@ -212,7 +225,7 @@ impl<K, V> RawTable<K, V> {
             (pos.empty, pos.idx)
         };
         // SAFETY: `b` is a live bucket and `i < BUCKET_CNT`.
-        unsafe { (*b).tophash[i] = tophash(hash) };
+        unsafe { b.set_top(i, tophash(hash)) };
         self.count += 1;
         (b, i)
     }
@@ -229,13 +242,16 @@ impl<K, V> RawTable<K, V> {
         if self.count == 0 {
             return None;
         }
+        if !self.deferred.is_empty() {
+            self.free_deferred_one();
+        }
         let bucket = hash as usize & self.mask();
         if self.growing() {
             self.grow_work(bucket, hasher);
         }
         // SAFETY: `count > 0` so `buckets` has `2^b` buckets, `bucket < 2^b`.
         unsafe {
-            let head = self.buckets.add(bucket);
+            let head = self.buckets.at(bucket);
             let (b, i) = find_in_chain(head, tophash(hash), &mut eq)?;
             Some(self.take(head, b, i))
         }
@@ -249,26 +265,26 @@ impl<K, V> RawTable<K, V> {
     /// `(b, i)` is a live slot of the new-array chain `head`.
     pub(crate) unsafe fn take(
         &mut self,
-        head: *mut Bucket<K, V>,
-        mut b: *mut Bucket<K, V>,
+        head: Bucket<K, V>,
+        mut b: Bucket<K, V>,
         mut i: usize,
     ) -> (K, V) {
         // SAFETY: the slot is live (caller); after the reads it is marked
         // empty so it is never read or dropped again. All buckets walked
         // below belong to the live chain `head`.
         unsafe {
-            let entry = (Bucket::key(b, i).read(), Bucket::val(b, i).read());
-            (*b).tophash[i] = EMPTY_ONE;
+            let entry = (b.key(i).read(), b.val(i).read());
+            b.set_top(i, EMPTY_ONE);
             // If the chain now ends in a run of emptyOne, turn it into emptyRest.
             let last_of_chain = if i == BUCKET_CNT - 1 {
-                let ovf = (*b).overflow;
-                ovf.is_null() || (*ovf).tophash[0] == EMPTY_REST
+                let ovf = b.overflow();
+                ovf.is_null() || ovf.top(0) == EMPTY_REST
             } else {
-                (*b).tophash[i + 1] == EMPTY_REST
+                b.top(i + 1) == EMPTY_REST
             };
             if last_of_chain {
                 loop {
-                    (*b).tophash[i] = EMPTY_REST;
+                    b.set_top(i, EMPTY_REST);
                     if i == 0 {
                         if b == head {
                             break; // beginning of the initial bucket
@@ -276,14 +292,14 @@ impl<K, V> RawTable<K, V> {
                         // Find the previous bucket, continue at its last slot.
                         let c = b;
                         b = head;
-                        while (*b).overflow != c {
-                            b = (*b).overflow;
+                        while b.overflow() != c {
+                            b = b.overflow();
                         }
                         i = BUCKET_CNT - 1;
                     } else {
                         i -= 1;
                     }
-                    if (*b).tophash[i] != EMPTY_ONE {
+                    if b.top(i) != EMPTY_ONE {
                         break;
                     }
                 }

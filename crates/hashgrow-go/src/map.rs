@@ -123,31 +123,29 @@ impl<K, V, S> GoMap<K, V, S> {
     /// Longest chain now, in entries (walks every bucket: O(capacity)).
     pub fn longest_chain(&self) -> u64 {
         let mut longest = 0;
-        let mut chain = |mut b: *mut Bucket<K, V>| {
+        let mut chain = |mut b: Bucket<K, V>| {
             let mut n = 0u64;
             while !b.is_null() {
                 // SAFETY: `b` walks a live chain of this table.
                 unsafe {
-                    n += (*b)
-                        .tophash
-                        .iter()
-                        .filter(|&&t| t >= crate::layout::MIN_TOP_HASH)
+                    n += (0..crate::layout::BUCKET_CNT)
+                        .filter(|&i| b.top(i) >= crate::layout::MIN_TOP_HASH)
                         .count() as u64;
-                    b = (*b).overflow;
+                    b = b.overflow();
                 }
             }
             longest = longest.max(n);
         };
         if !self.raw.buckets.is_null() {
-            for i in 0..(1usize << self.raw.b) {
-                // SAFETY: `i < 2^b`.
-                chain(unsafe { self.raw.buckets.add(i) });
+            for i in (0..(1usize << self.raw.b)).filter(|&i| self.raw.new_ready(i)) {
+                // SAFETY: `i < 2^b`, initialised.
+                chain(unsafe { self.raw.buckets.at(i) });
             }
         }
         if self.raw.growing() {
             for i in 0..self.raw.noldbuckets() {
                 // SAFETY: `i < noldbuckets()`.
-                chain(unsafe { self.raw.oldbuckets.add(i) });
+                chain(unsafe { self.raw.oldbuckets.at(i) });
             }
         }
         longest
@@ -256,7 +254,7 @@ where
         let hash = self.hash(key);
         let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
         // SAFETY: `find` returns a live slot; the borrow of `self` keeps it.
-        Some(unsafe { &*Bucket::val(b, i) })
+        Some(unsafe { &*b.val(i) })
     }
 
     /// Returns the stored key and value for `key`.
@@ -268,7 +266,7 @@ where
         let hash = self.hash(key);
         let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
         // SAFETY: `find` returns a live slot; the borrow of `self` keeps it.
-        Some(unsafe { (&*Bucket::key(b, i), &*Bucket::val(b, i)) })
+        Some(unsafe { (&*b.key(i), &*b.val(i)) })
     }
 
     /// Returns a mutable reference to the value for `key`. Like
@@ -289,7 +287,7 @@ where
         let hash = self.hash(key);
         let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
         // SAFETY: live slot, and `&mut self` makes the reference unique.
-        Some(unsafe { &mut *Bucket::val(b, i) })
+        Some(unsafe { &mut *b.val(i) })
     }
 
     /// `true` if the map holds `key`.
@@ -335,15 +333,15 @@ where
         match self.raw.begin_assign(hash, |k| *k == key, &hasher) {
             Search::Found(b, i) => {
                 // SAFETY: live slot; we hold `&mut self`.
-                Some(unsafe { std::mem::replace(&mut *Bucket::val(b, i), value) })
+                Some(unsafe { std::mem::replace(&mut *b.val(i), value) })
             }
             Search::Vacant(pos) => {
                 let (b, i) = self.raw.finish_insert(hash, pos, &hasher);
                 // SAFETY: `finish_insert` reserved this empty slot (tophash
                 // written, count incremented) for us to initialise.
                 unsafe {
-                    Bucket::key(b, i).write(key);
-                    Bucket::val(b, i).write(value);
+                    b.key(i).write(key);
+                    b.val(i).write(value);
                 }
                 None
             }
@@ -406,7 +404,7 @@ where
             Search::Found(b, i) => {
                 // SAFETY: `begin_assign` made sure the array exists; the
                 // index is masked to its size.
-                let head = unsafe { self.raw.buckets.add(hash as usize & self.raw.mask()) };
+                let head = unsafe { self.raw.buckets.at(hash as usize & self.raw.mask()) };
                 Entry::Occupied(OccupiedEntry {
                     map: self,
                     key: Some(key),

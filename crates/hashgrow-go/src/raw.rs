@@ -8,7 +8,9 @@ use std::ptr;
 use hashgrow::{Event, EventHook, Stats};
 
 use crate::growth::over_load_factor;
-use crate::layout::{alloc_buckets, free_buckets, Bucket, OverflowArena, BUCKET_CNT, MIN_TOP_HASH};
+use crate::layout::{
+    evacuated, free_piece, Array, Bucket, OverflowArena, Piece, BUCKET_CNT, MIN_TOP_HASH,
+};
 
 /// Growth counters (see [`hashgrow::Stats`] for what each one counts).
 #[derive(Clone, Copy, Debug, Default)]
@@ -22,10 +24,12 @@ pub(crate) struct Counters {
 /// The Go `hmap`, minus the hash seed (the hasher lives in `GoMap`).
 pub(crate) struct RawTable<K, V> {
     /// `2^b` buckets; null while `b == 0` and nothing was ever written
-    /// (Go allocates the first bucket lazily in `mapassign`).
-    pub(crate) buckets: *mut Bucket<K, V>,
+    /// (Go allocates the first bucket lazily in `mapassign`). While a grow
+    /// is in progress, new bucket `j` is initialised only once old bucket
+    /// `j & oldbucketmask()` is evacuated (see `new_ready`).
+    pub(crate) buckets: Array<K, V>,
     /// The previous array while a grow is in progress, else null.
-    pub(crate) oldbuckets: *mut Bucket<K, V>,
+    pub(crate) oldbuckets: Array<K, V>,
     /// Live entries (`count`).
     pub(crate) count: usize,
     /// Evacuation progress: every old bucket below it is evacuated.
@@ -40,6 +44,9 @@ pub(crate) struct RawTable<K, V> {
     pub(crate) overflow: OverflowArena<K, V>,
     /// Overflow buckets of `oldbuckets` (Go: `extra.oldoverflow`).
     pub(crate) old_overflow: OverflowArena<K, V>,
+    /// Memory of the last old generation, freed one piece per write (see
+    /// [`retire_old`](RawTable::retire_old)).
+    pub(crate) deferred: Vec<Piece>,
     /// State of the deterministic stand-in for `fastrand` used by
     /// `incr_noverflow` once `b >= 16`.
     pub(crate) rng: u32,
@@ -71,13 +78,13 @@ impl<K, V> RawTable<K, V> {
     pub(crate) fn with_hint(hint: usize) -> Self {
         let b = b_for_hint(hint);
         let buckets = if b == 0 {
-            ptr::null_mut()
+            Array::null()
         } else {
-            alloc_buckets(1usize << b)
+            Array::alloc_init(1usize << b)
         };
         RawTable {
             buckets,
-            oldbuckets: ptr::null_mut(),
+            oldbuckets: Array::null(),
             count: 0,
             nevacuate: 0,
             b,
@@ -85,6 +92,7 @@ impl<K, V> RawTable<K, V> {
             noverflow: 0,
             overflow: OverflowArena::new(),
             old_overflow: OverflowArena::new(),
+            deferred: Vec::new(),
             rng: 0x9e37_79b9,
             counters: Counters::default(),
             hook: None,
@@ -96,6 +104,17 @@ impl<K, V> RawTable<K, V> {
     #[inline(always)]
     pub(crate) fn growing(&self) -> bool {
         !self.oldbuckets.is_null()
+    }
+
+    /// Is new bucket `j < 2^B` initialised? Always, except during a grow
+    /// before old bucket `j & oldbucketmask()` is evacuated: evacuation
+    /// initialises its destinations, and nothing else writes (or reads) a
+    /// new bucket before its old bucket is evacuated. Only walks over the
+    /// whole array (iteration, drop, checks) need to ask.
+    #[inline]
+    pub(crate) fn new_ready(&self, j: usize) -> bool {
+        // SAFETY: masked to the old array's size.
+        !self.growing() || unsafe { evacuated(self.oldbuckets.at(j & self.oldbucketmask())) }
     }
 
     /// `bucketMask(B)`.
@@ -148,21 +167,21 @@ impl<K, V> RawTable<K, V> {
     /// # Safety
     /// `head` is a live chain of this table; its live slots are not used
     /// afterwards (the caller frees or zeroes the memory).
-    unsafe fn drop_chain(mut b: *mut Bucket<K, V>) {
+    unsafe fn drop_chain(mut b: Bucket<K, V>) {
         while !b.is_null() {
             for i in 0..BUCKET_CNT {
                 // SAFETY: `b` is a live bucket (caller), `i` in range; a
                 // tophash >= MIN_TOP_HASH means the slot holds a live entry.
                 unsafe {
-                    if (*b).tophash[i] >= MIN_TOP_HASH {
-                        (*b).tophash[i] = crate::layout::EMPTY_ONE;
-                        ptr::drop_in_place(Bucket::key(b, i));
-                        ptr::drop_in_place(Bucket::val(b, i));
+                    if b.top(i) >= MIN_TOP_HASH {
+                        b.set_top(i, crate::layout::EMPTY_ONE);
+                        ptr::drop_in_place(b.key(i));
+                        ptr::drop_in_place(b.val(i));
                     }
                 }
             }
             // SAFETY: `b` is live.
-            b = unsafe { (*b).overflow };
+            b = unsafe { b.overflow() };
         }
     }
 
@@ -175,14 +194,16 @@ impl<K, V> RawTable<K, V> {
         }
         if !self.buckets.is_null() {
             for i in 0..(1usize << self.b) {
-                // SAFETY: `i < 2^b`, the size of `buckets`.
-                unsafe { Self::drop_chain(self.buckets.add(i)) }
+                if self.new_ready(i) {
+                    // SAFETY: `i < 2^b`, the size of `buckets`; initialised.
+                    unsafe { Self::drop_chain(self.buckets.at(i)) }
+                }
             }
         }
         if self.growing() {
             for i in 0..self.noldbuckets() {
                 // SAFETY: `i < noldbuckets()`, the size of `oldbuckets`.
-                unsafe { Self::drop_chain(self.oldbuckets.add(i)) }
+                unsafe { Self::drop_chain(self.oldbuckets.at(i)) }
             }
         }
     }
@@ -194,10 +215,53 @@ impl<K, V> RawTable<K, V> {
             // SAFETY: `oldbuckets` was allocated with `noldbuckets()` buckets
             // (still valid: `b` and `same_size` are unchanged until the grow
             // ends, and we reset `oldbuckets` right after).
-            unsafe { free_buckets(self.oldbuckets, self.noldbuckets()) };
-            self.oldbuckets = ptr::null_mut();
+            unsafe { self.oldbuckets.free(self.noldbuckets()) };
+            self.oldbuckets = Array::null();
         }
         self.old_overflow = OverflowArena::new();
+    }
+
+    /// End of a grow: every old entry has moved out. Instead of freeing the
+    /// old generation now (its tophash array, its slot segments, its
+    /// overflow chunks: freeing them all costs time proportional to the
+    /// table, unmapping every page), hand its pieces to `deferred`, of which
+    /// each later write frees one ([`free_deferred_one`]). Go leaves this
+    /// to its garbage collector.
+    ///
+    /// [`free_deferred_one`]: RawTable::free_deferred_one
+    pub(crate) fn retire_old(&mut self) {
+        debug_assert!(self.growing());
+        let n = self.noldbuckets();
+        let deferred = &mut self.deferred;
+        // SAFETY: `oldbuckets` was allocated with `noldbuckets()` buckets,
+        // the old overflow buckets belong to it, every entry was moved out,
+        // and nothing points into them any more (the new array's chains
+        // only link new overflow buckets).
+        unsafe {
+            self.oldbuckets.release(n, &mut |p| deferred.push(p));
+            self.old_overflow.release(&mut |p| deferred.push(p));
+        }
+        self.oldbuckets = Array::null();
+    }
+
+    /// Frees one piece of a retired old generation (called by every write
+    /// while some remain: a grow ends long before the next one starts, so
+    /// they are all freed by then).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn free_deferred_one(&mut self) {
+        if let Some(p) = self.deferred.pop() {
+            // SAFETY: pieces are handed over once, by `retire_old`.
+            unsafe { free_piece(p) }
+        }
+    }
+
+    /// Frees every piece left by `retire_old`.
+    pub(crate) fn free_deferred_all(&mut self) {
+        for p in self.deferred.drain(..) {
+            // SAFETY: as in `free_deferred_one`.
+            unsafe { free_piece(p) }
+        }
     }
 
     /// `mapclear`: drops every entry and empties the table, keeping `B` and
@@ -210,14 +274,15 @@ impl<K, V> RawTable<K, V> {
         }
         self.drop_entries();
         self.free_old();
+        self.free_deferred_all();
         self.same_size = false;
         self.nevacuate = 0;
         self.noverflow = 0;
         self.count = 0;
         self.overflow = OverflowArena::new();
         // SAFETY: `count > 0`, so the array exists with `2^b` buckets;
-        // all-zero bytes are empty buckets.
-        unsafe { ptr::write_bytes(self.buckets, 0, 1usize << self.b) };
+        // their entries were dropped.
+        unsafe { self.buckets.init_all(1usize << self.b) };
     }
 }
 
@@ -225,9 +290,10 @@ impl<K, V> Drop for RawTable<K, V> {
     fn drop(&mut self) {
         self.drop_entries();
         self.free_old();
+        self.free_deferred_all();
         if !self.buckets.is_null() {
             // SAFETY: allocated with `2^b` buckets; entries were dropped.
-            unsafe { free_buckets(self.buckets, 1usize << self.b) };
+            unsafe { self.buckets.free(1usize << self.b) };
         }
     }
 }

@@ -88,19 +88,20 @@ pub fn dump(m: &ReplayMap, out: &mut String) {
     let nb = 1usize << raw.b;
     for i in 0..nb {
         let _ = write!(out, "bucket {i}:");
-        if raw.buckets.is_null() {
+        if raw.buckets.is_null() || !raw.new_ready(i) {
             // Never written: Go has no bucket yet (its oracle cannot dump
-            // this case); print the empty bucket it would allocate.
+            // this case), or (during a grow) a new bucket not initialised
+            // yet: print the empty bucket Go has there.
             out.push_str(" _ _ _ _ _ _ _ _\n");
             continue;
         }
         // SAFETY: `i < 2^B`.
-        dump_chain(unsafe { raw.buckets.add(i) }, out);
+        dump_chain(unsafe { raw.buckets.at(i) }, out);
     }
     if raw.growing() {
         for i in 0..raw.noldbuckets() {
             // SAFETY: `i < noldbuckets()`.
-            let b = unsafe { raw.oldbuckets.add(i) };
+            let b = unsafe { raw.oldbuckets.at(i) };
             // SAFETY: live old bucket.
             if unsafe { evacuated(b) } {
                 continue;
@@ -111,7 +112,7 @@ pub fn dump(m: &ReplayMap, out: &mut String) {
     }
 }
 
-fn dump_chain(mut b: *mut Bucket<Prehashed<u64>, u64>, out: &mut String) {
+fn dump_chain(mut b: Bucket<Prehashed<u64>, u64>, out: &mut String) {
     let mut first = true;
     while !b.is_null() {
         if !first {
@@ -122,15 +123,15 @@ fn dump_chain(mut b: *mut Bucket<Prehashed<u64>, u64>, out: &mut String) {
             // SAFETY: `b` walks a live chain; a slot with tophash >=
             // MIN_TOP_HASH holds a key.
             unsafe {
-                if (*b).tophash[s] >= MIN_TOP_HASH {
-                    let _ = write!(out, " {}", (*Bucket::key(b, s)).key);
+                if b.top(s) >= MIN_TOP_HASH {
+                    let _ = write!(out, " {}", (*b.key(s)).key);
                 } else {
                     out.push_str(" _");
                 }
             }
         }
         // SAFETY: live bucket.
-        b = unsafe { (*b).overflow };
+        b = unsafe { b.overflow() };
     }
     out.push('\n');
 }

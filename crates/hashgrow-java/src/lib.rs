@@ -100,6 +100,17 @@
 //! | `arena`  | node storage: chunked, structure of arrays (links apart from entries), nodes never move, free list |
 //! | `map`    | [`JavaMap`]'s public API |
 //!
+//! ## Panics in `Hash`, `Eq` or `Ord`
+//!
+//! A key whose `Hash`, `Eq` or `Ord` panics never causes undefined
+//! behaviour or a double drop, and the map can always be dropped. A panic
+//! during a lookup, an insert into a list bin or a tree search leaves the map
+//! fully usable. A panic from `Ord` while a bin is being treeified or while a
+//! resize re-treeifies a split half leaves it only droppable: the bins not
+//! yet rebuilt are lost from the table (their entries leak: they are never
+//! dropped, and `len` no longer matches what iteration finds). The tests in
+//! `tests/panic_safety.rs` pin this down.
+//!
 //! ## Counting
 //!
 //! [`JavaMap::stats`]: `grows` counts every resize including the first
