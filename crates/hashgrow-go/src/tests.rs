@@ -93,12 +93,12 @@ fn lookups_during_a_grow_never_move_anything() {
 #[test]
 fn tiny_hash_space_makes_overflow_chains_and_same_size_grows() {
     let mut m: GoMap<u32, u32, Tiny> = GoMap::default();
-    let live = n(200, 40) as u32;
+    let live = n(200, 80) as u32;
     for k in 0..live {
         m.insert(k, k);
     }
     // Churn at a steady size: delete the oldest key, insert a new one.
-    for k in live..live + n(5000, 150) as u32 {
+    for k in live..live + n(5000, 100) as u32 {
         assert_eq!(m.remove(&(k - live)), Some(k - live));
         m.insert(k, k);
         if k % 50 == 0 {
@@ -106,9 +106,9 @@ fn tiny_hash_space_makes_overflow_chains_and_same_size_grows() {
         }
     }
     assert_eq!(m.len(), live as usize);
-    let s = m.stats();
-    assert!(s.overflow_buckets_allocated > 0);
-    assert!(m.longest_chain() > 8);
+    // Chains longer than one bucket of 8: overflow buckets are in use
+    // (whether freshly allocated or taken from the preallocated ones).
+    assert!(m.longest_chain() > 8, "{:?}", m.stats());
 }
 
 #[test]
