@@ -26,6 +26,18 @@ unsafe impl GlobalAlloc for CountingAlloc {
         }
         p
     }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // Forwarded as such (not alloc + memset, the trait's default), so a
+        // large zeroed table gets fresh zero pages as it would without this
+        // allocator.
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if ON.load(Relaxed) && !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+            PEAK.fetch_max(now, Relaxed);
+        }
+        p
+    }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if ON.load(Relaxed) {
             LIVE.fetch_sub(layout.size().min(LIVE.load(Relaxed)), Relaxed);

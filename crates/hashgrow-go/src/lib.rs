@@ -70,6 +70,17 @@
 //! assert!(s.entries_moved > 0);
 //! ```
 //!
+//! ## Panics in `Hash` or `Eq`
+//!
+//! A key whose `Hash` or `Eq` panics never causes undefined behaviour or a
+//! double drop, and the map can always be dropped. A panic from `Eq` while
+//! a chain is searched leaves the map fully usable. A panic from `Hash`
+//! while an old bucket is being evacuated (evacuation re-hashes every key,
+//! as Go does) leaves it only droppable: that old bucket is already marked
+//! evacuated, so its entries not yet copied can no longer be found or
+//! iterated, `len` still counts them, and they leak. The tests in
+//! `tests/panic_safety.rs` pin this down.
+//!
 //! ## Differences from the runtime
 //!
 //! * Iteration order is deterministic (see [`GoMap::iter`]); Go randomizes it.
