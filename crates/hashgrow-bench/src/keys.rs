@@ -16,7 +16,7 @@ pub enum KeyKind {
     U64,
     /// Random lowercase strings of 8 to 32 bytes.
     String,
-    /// Strings sharing a 44-byte common prefix, then a distinct suffix
+    /// Strings sharing a 45-byte common prefix, then a distinct suffix
     /// (URLs, paths): hashes that read only the start of a key fail here.
     Prefix,
     /// A two-field struct `{ a: u32, b: u32 }` (a random `a`, an id `b`).
