@@ -7,11 +7,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use hashgrow::hash::FxHasher;
 use hashgrow_java::JavaMap;
 
 fn n() -> u64 {
@@ -22,57 +19,7 @@ fn n() -> u64 {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Mode {
-    /// Every key hashes to the same value.
-    Constant,
-    /// A fresh value on every call (a global counter, mixed).
-    PerCall,
-    /// FxHash with only the top byte kept.
-    TopBits,
-    /// FxHash with only the bottom byte kept.
-    BottomBits,
-}
-
-static CALLS: AtomicU64 = AtomicU64::new(0);
-
-#[derive(Clone, Copy)]
-struct Hostile(Mode);
-
-struct HostileHasher(Mode, FxHasher);
-
-impl Hasher for HostileHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.1.write(bytes);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.1.write_u64(i);
-    }
-    fn finish(&self) -> u64 {
-        let h = self.1.finish();
-        match self.0 {
-            Mode::Constant => 0x9e37_79b9_7f4a_7c15,
-            Mode::PerCall => {
-                // splitmix64 of a global counter: every bit changes.
-                let mut z = CALLS
-                    .fetch_add(1, Ordering::Relaxed)
-                    .wrapping_add(0x9e37_79b9_7f4a_7c15);
-                z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-                z ^ (z >> 31)
-            }
-            Mode::TopBits => h & 0xFF00_0000_0000_0000,
-            Mode::BottomBits => h & 0xFF,
-        }
-    }
-}
-
-impl BuildHasher for Hostile {
-    type Hasher = HostileHasher;
-    fn build_hasher(&self) -> HostileHasher {
-        HostileHasher(self.0, FxHasher::default())
-    }
-}
+use hashgrow::hash::hostile::{Hostile, Hostility as Mode};
 
 /// Inserts, updates, removes, re-inserts and looks up, comparing every
 /// answer with std's map; checks the invariants along the way.

@@ -249,6 +249,82 @@ impl std::fmt::Display for HashKind {
     }
 }
 
+/// Hashers that misbehave on purpose, for testing that a map never hangs,
+/// panics or corrupts memory whatever its hasher does.
+///
+/// ```
+/// use std::hash::BuildHasher;
+/// use hashgrow::hash::hostile::{Hostile, Hostility};
+///
+/// let h = Hostile(Hostility::Constant);
+/// assert_eq!(h.hash_one(1u64), h.hash_one(2u64));
+/// let bottom = Hostile(Hostility::BottomBits);
+/// assert!(bottom.hash_one(12345u64) <= 0xFF);
+/// ```
+pub mod hostile {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::FxHasher;
+
+    /// How a [`Hostile`] hasher misbehaves.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Hostility {
+        /// Every key hashes to the same value.
+        Constant,
+        /// A fresh value on every call (a process-wide counter, mixed):
+        /// keys cannot be found again, but the map must stay memory safe.
+        PerCall,
+        /// FxHash with only the top byte kept.
+        TopBits,
+        /// FxHash with only the bottom byte kept.
+        BottomBits,
+    }
+
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+
+    /// A [`BuildHasher`] with the given [`Hostility`].
+    #[derive(Clone, Copy, Debug)]
+    pub struct Hostile(pub Hostility);
+
+    /// The hasher [`Hostile`] builds: FxHash, then spoiled.
+    #[derive(Clone, Debug)]
+    pub struct HostileHasher(Hostility, FxHasher);
+
+    impl Hasher for HostileHasher {
+        fn write(&mut self, bytes: &[u8]) {
+            self.1.write(bytes);
+        }
+        fn write_u64(&mut self, i: u64) {
+            self.1.write_u64(i);
+        }
+        fn finish(&self) -> u64 {
+            let h = self.1.finish();
+            match self.0 {
+                Hostility::Constant => 0x9e37_79b9_7f4a_7c15,
+                Hostility::PerCall => {
+                    // splitmix64 of a counter: every bit changes per call.
+                    let mut z = CALLS
+                        .fetch_add(1, Ordering::Relaxed)
+                        .wrapping_add(0x9e37_79b9_7f4a_7c15);
+                    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                    z ^ (z >> 31)
+                }
+                Hostility::TopBits => h & 0xFF00_0000_0000_0000,
+                Hostility::BottomBits => h & 0xFF,
+            }
+        }
+    }
+
+    impl BuildHasher for Hostile {
+        type Hasher = HostileHasher;
+        fn build_hasher(&self) -> HostileHasher {
+            HostileHasher(self.0, FxHasher::default())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
