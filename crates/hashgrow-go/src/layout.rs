@@ -12,9 +12,12 @@
 //! * its 8 **tophash bytes** live in a compact array of 8 bytes per bucket,
 //!   indexed by bucket number (an overflow bucket's in its chunk's own
 //!   compact array);
-//! * its **slots** ([`Slots`]: the overflow link, then 8 keys, then 8
-//!   values, packed as in Go) live in a second array, cut into segments of
-//!   about 256 KiB (see [`Array`]).
+//! * its **slots** ([`Slots`]: the overflow link, then 8 keys and 8
+//!   values) live in a second array, cut into segments of about 256 KiB
+//!   (see [`Array`]). Keys and values are packed as in Go (8 keys, then 8
+//!   values) when pairing them would need padding, else stored as 8
+//!   `(key, value)` pairs, so that a hit reads one cache line, not two
+//!   (see [`Slots::PAIRED`]).
 //!
 //! A [`Bucket`] is a handle on both. Every decision is Go's, unchanged: the
 //! slot an entry takes, the bucket it goes to, the markers written, the
@@ -74,9 +77,11 @@ pub(crate) const EVACUATED_EMPTY: u8 = 4;
 /// Smallest tophash of a live slot; real tophashes below it are raised by it.
 pub(crate) const MIN_TOP_HASH: u8 = 5;
 
-/// The slots of one bucket: 8 keys, then 8 values (packed as in Go's
-/// `bmap`), then the overflow link. Its 8 tophash bytes live apart, in the
-/// array's compact tophash array (see the module docs).
+/// The slots of one bucket: the overflow link, then 8 keys and 8 values
+/// (as declared: 8 keys then 8 values, packed as in Go's `bmap`; or in the
+/// same bytes, 8 `(key, value)` pairs, see [`Slots::PAIRED`]). Its 8
+/// tophash bytes live apart, in the array's compact tophash array (see the
+/// module docs).
 ///
 /// The link comes first so that initialising a bucket (which writes it) and
 /// filling its first slots touch the same cache line.
@@ -154,8 +159,16 @@ impl<K, V> Bucket<K, V> {
     #[inline(always)]
     pub(crate) unsafe fn key(self, i: usize) -> *mut K {
         // SAFETY: caller guarantees the bucket is live and `i` in range;
-        // `addr_of_mut!` creates no intermediate reference.
-        unsafe { ptr::addr_of_mut!((*self.slots).keys).cast::<K>().add(i) }
+        // `addr_of_mut!` creates no intermediate reference. Paired: pair
+        // `i` lies inside the key and value arrays (see `Slots::PAIRED`).
+        unsafe {
+            let base = ptr::addr_of_mut!((*self.slots).keys);
+            if Slots::<K, V>::PAIRED {
+                base.cast::<Pair<K, V>>().add(i).cast::<K>()
+            } else {
+                base.cast::<K>().add(i)
+            }
+        }
     }
 
     /// Pointer to value slot `i`.
@@ -164,8 +177,19 @@ impl<K, V> Bucket<K, V> {
     /// The bucket is live and `i < BUCKET_CNT`.
     #[inline(always)]
     pub(crate) unsafe fn val(self, i: usize) -> *mut V {
-        // SAFETY: as for `key`.
-        unsafe { ptr::addr_of_mut!((*self.slots).vals).cast::<V>().add(i) }
+        // SAFETY: as for `key`; in a `repr(C)` pair the value follows the key.
+        unsafe {
+            if Slots::<K, V>::PAIRED {
+                ptr::addr_of_mut!((*self.slots).keys)
+                    .cast::<Pair<K, V>>()
+                    .add(i)
+                    .cast::<u8>()
+                    .add(std::mem::size_of::<K>())
+                    .cast::<V>()
+            } else {
+                ptr::addr_of_mut!((*self.slots).vals).cast::<V>().add(i)
+            }
+        }
     }
 
     /// Tophash of slot `i`.
@@ -254,7 +278,30 @@ const SEG_BYTES: usize = 1024;
 /// A block of memory to free later (see `RawTable::deferred`).
 pub(crate) type Piece = (NonNull<u8>, Layout);
 
+/// One key and its value side by side (see [`Slots::PAIRED`]).
+#[repr(C)]
+struct Pair<K, V> {
+    key: MaybeUninit<K>,
+    val: MaybeUninit<V>,
+}
+
 impl<K, V> Slots<K, V> {
+    /// Keys and values are stored as 8 `(key, value)` pairs instead of 8
+    /// keys then 8 values when that costs no padding (`u64 -> u64`, or
+    /// any `K`, `V` whose pair packs tightly): a hit then reads its value
+    /// from the cache line of its key, and an insert or an evacuation
+    /// writes one line instead of two. The pairs occupy the bytes of the
+    /// `keys` and `vals` fields (`8 * (size K + size V)` bytes from the
+    /// start of `keys`, which is all of them, both arrays being unpadded),
+    /// suitably aligned. When the pair would be padded (`u64 -> u8`), the
+    /// two arrays are used as declared, as in Go. Only addresses differ:
+    /// every decision is the same.
+    pub(crate) const PAIRED: bool = std::mem::size_of::<Pair<K, V>>()
+        == std::mem::size_of::<K>() + std::mem::size_of::<V>()
+        && std::mem::offset_of!(Self, keys) % std::mem::align_of::<Pair<K, V>>() == 0
+        && std::mem::offset_of!(Self, keys) + BUCKET_CNT * std::mem::size_of::<Pair<K, V>>()
+            <= std::mem::size_of::<Self>();
+
     /// log2 of the buckets in a full segment: the most that fit in
     /// `SEG_BYTES` (at least one).
     const SEG_SHIFT: u32 = {
@@ -652,6 +699,28 @@ mod tests {
     fn bucket_is_152_bytes_for_u64() {
         // 8 tophash bytes apart + 128 bytes of slots + a 16-byte link.
         assert_eq!(std::mem::size_of::<Slots<u64, u64>>() + 8, 152);
+    }
+
+    #[test]
+    fn pairs_only_without_padding() {
+        let paired = [
+            Slots::<u64, u64>::PAIRED,
+            Slots::<u64, ()>::PAIRED,
+            Slots::<String, u64>::PAIRED,
+            Slots::<u64, u8>::PAIRED,
+            Slots::<u8, u64>::PAIRED,
+        ];
+        assert_eq!(paired, [true, true, true, false, false]);
+        // Key and value of a slot share a 16-byte pair, inside the slots.
+        let mut a = OverflowArena::<u64, u64>::new();
+        let b = a.alloc(0);
+        let size = std::mem::size_of::<Slots<u64, u64>>();
+        for i in 0..BUCKET_CNT {
+            // SAFETY: fresh bucket, `i` in range; only addresses are taken.
+            let (k, v) = unsafe { (b.key(i) as usize, b.val(i) as usize) };
+            assert_eq!(v, k + 8);
+            assert!(k >= b.slots as usize + 16 && v + 8 <= b.slots as usize + size);
+        }
     }
 
     #[test]

@@ -537,12 +537,15 @@ impl<K, V, S> IntoIterator for GoMap<K, V, S> {
 }
 
 impl<K: Hash + Eq, V, S: BuildHasher> Table<K, V> for GoMap<K, V, S> {
+    #[inline]
     fn insert(&mut self, key: K, value: V) -> Option<V> {
         GoMap::insert(self, key, value)
     }
+    #[inline]
     fn get(&self, key: &K) -> Option<&V> {
         GoMap::get(self, key)
     }
+    #[inline]
     fn remove(&mut self, key: &K) -> Option<V> {
         GoMap::remove(self, key)
     }
