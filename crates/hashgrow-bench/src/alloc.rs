@@ -1,15 +1,26 @@
 //! A counting global allocator: live heap bytes and their high-water mark.
 //!
-//! Counting is switched on only for the passes that measure memory, so the
-//! timed passes pay one relaxed load per allocation and nothing more.
+//! Counting is switched on only for the passes that measure memory, and
+//! only on the thread that runs them (the progress bar's thread, or other
+//! tests, allocate too and must not be counted). The timed passes pay one
+//! thread-local read per allocation and nothing more.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// The allocator installed in the `hashgrow` binary.
 pub struct CountingAlloc;
 
-static ON: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Whether this thread's allocations are counted. Const-initialised and
+    /// without a destructor, so reading it never allocates.
+    static ON: Cell<bool> = const { Cell::new(false) };
+}
+
+fn on() -> bool {
+    ON.try_with(Cell::get).unwrap_or(false)
+}
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static OVERALL_PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -20,7 +31,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
         let p = unsafe { System.alloc(layout) };
-        if ON.load(Relaxed) && !p.is_null() {
+        if on() && !p.is_null() {
             let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
             PEAK.fetch_max(now, Relaxed);
         }
@@ -32,14 +43,14 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // allocator.
         // SAFETY: forwarded with the caller's guarantees.
         let p = unsafe { System.alloc_zeroed(layout) };
-        if ON.load(Relaxed) && !p.is_null() {
+        if on() && !p.is_null() {
             let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
             PEAK.fetch_max(now, Relaxed);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if ON.load(Relaxed) {
+        if on() {
             LIVE.fetch_sub(layout.size().min(LIVE.load(Relaxed)), Relaxed);
         }
         // SAFETY: forwarded with the caller's guarantees.
@@ -48,7 +59,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if ON.load(Relaxed) && !p.is_null() {
+        if on() && !p.is_null() {
             if new_size >= layout.size() {
                 let now =
                     LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
@@ -67,12 +78,12 @@ pub fn start() {
     LIVE.store(0, Relaxed);
     PEAK.store(0, Relaxed);
     OVERALL_PEAK.store(0, Relaxed);
-    ON.store(true, Relaxed);
+    ON.with(|c| c.set(true));
 }
 
 /// Stops counting.
 pub fn stop() {
-    ON.store(false, Relaxed);
+    ON.with(|c| c.set(false));
 }
 
 /// Bytes allocated since [`start`] and not yet freed.

@@ -586,6 +586,10 @@ mod tests {
     use crate::strategy::with_maps;
     use hashgrow::hash::FxBuildHasher;
 
+    /// The allocation counters are process-wide: one measuring test at a
+    /// time.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     fn config() -> Config {
         Config {
             repeat: 1,
@@ -608,6 +612,7 @@ mod tests {
 
     #[test]
     fn insert_counts_moves_and_records_one_point_per_op() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let keys = Keys::generate(3000, 0, u64_key);
         for s in Strategy::all() {
             let out = run(s, Workload::Insert, &keys);
@@ -630,6 +635,7 @@ mod tests {
 
     #[test]
     fn prealloc_moves_nothing_for_copying_strategies() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let keys = Keys::generate(3000, 0, u64_key);
         for s in [
             Strategy::Stw,
@@ -644,6 +650,7 @@ mod tests {
 
     #[test]
     fn churn_keeps_the_size_and_runs_ten_n_ops() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let keys = Keys::generate(500, 5000, u64_key);
         for s in Strategy::all() {
             let r = run(s, Workload::Churn, &keys).result;
@@ -653,6 +660,7 @@ mod tests {
 
     #[test]
     fn lookup_job_reports_hits_misses_and_interleaved() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let keys = Keys::generate(2000, 0, string_key);
         let config = config();
         for s in [Strategy::Go, Strategy::Stw] {
