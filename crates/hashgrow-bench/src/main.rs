@@ -3,6 +3,9 @@
 //! ```text
 //! hashgrow compare                       # 1M u64 inserts, every strategy, FxHash
 //! hashgrow compare --n 100000 --strategies stw,hashbrown --json out.json
+//! hashgrow compare --workload churn --keys string --plots plots/
+//! hashgrow replay --strategy go --script ops.txt
+//! hashgrow hashdist
 //! ```
 
 mod alloc;
@@ -34,9 +37,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Insert N distinct keys into an empty map, for every strategy, and
-    /// report time per insert, lookup time, per-insert latency percentiles,
-    /// entries moved by growth, grows and peak heap.
+    /// Run every strategy on one workload (by default: insert N distinct
+    /// keys into an empty map) and report time per op, lookup time, per-op
+    /// latency percentiles, entries moved by growth, grows and heap.
     Compare(compare::CompareArgs),
     /// Replay an op script on a strategy and print what it did, in the
     /// format of the real runtime's oracle (`shared/oracles/README.md`), so
