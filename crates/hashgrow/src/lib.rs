@@ -47,6 +47,8 @@ pub mod hash;
 pub mod script;
 mod stats;
 mod table;
+#[doc(hidden)]
+pub mod testing;
 
 pub use event::{Event, EventHook};
 pub use hash::DefaultHashBuilder;

@@ -1,0 +1,186 @@
+//! Test support shared by the strategy crates' test suites. Not part of the
+//! API: hidden from the docs, and may change at any time.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Keys per hostile-hasher test: small under Miri.
+pub fn hostile_n() -> u64 {
+    if cfg!(miri) {
+        40
+    } else {
+        3_000
+    }
+}
+
+/// Records how many times each value made by [`DropLog::make`] was dropped.
+#[derive(Default)]
+pub struct DropLog(RefCell<Vec<u32>>);
+
+impl DropLog {
+    /// A value for `key`, counted when dropped.
+    pub fn make(self: &Rc<Self>, key: u64) -> Tracked {
+        let mut v = self.0.borrow_mut();
+        v.push(0);
+        Tracked {
+            key,
+            id: v.len() - 1,
+            log: Rc::clone(self),
+        }
+    }
+    /// Panics unless every value made was dropped exactly once.
+    pub fn assert_each_dropped_once(&self) {
+        let v = self.0.borrow();
+        for (id, &d) in v.iter().enumerate() {
+            assert_eq!(d, 1, "value {id} dropped {d} times");
+        }
+    }
+}
+
+/// A value whose drop is counted in its [`DropLog`].
+pub struct Tracked {
+    /// The key the value was made for.
+    pub key: u64,
+    id: usize,
+    log: Rc<DropLog>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.log.0.borrow_mut()[self.id] += 1;
+    }
+}
+
+/// The hostile-hasher suite every strategy runs (`tests/hostile.rs`).
+///
+/// `hostile_suite!(Map)` defines, for a map type with the std-like API
+/// (`with_hasher`, `insert`, `get`, `get_mut`, `remove`, `entry`, `iter`,
+/// `clear`, `len`, `check_invariants`), tests that a constant hash, a hash
+/// with only the top or only the bottom bits set, and a hash that changes on
+/// every call never make it hang, panic, lose track of `len` or drop a value
+/// twice, and that the deterministic ones keep exactly std's contents.
+/// `hostile_suite!(Map, grow = |m, n| m.reserve(n as usize))` also runs the
+/// given growth step in the middle of the per-call test.
+#[macro_export]
+macro_rules! hostile_suite {
+    ($map:ident $(, grow = |$m:ident, $n:ident| $grow:expr)?) => {
+        /// Inserts, updates, removes, re-inserts and looks up, comparing every
+        /// answer with std's map; checks the invariants along the way.
+        fn matches_std(mode: $crate::hash::hostile::Hostility) {
+            let n = $crate::testing::hostile_n();
+            let mut m = $map::with_hasher($crate::hash::hostile::Hostile(mode));
+            let mut model = ::std::collections::HashMap::new();
+            for k in 0..n {
+                assert_eq!(m.insert(k, k * 3), model.insert(k, k * 3), "insert {k}");
+            }
+            m.check_invariants();
+            for k in (0..n).step_by(3) {
+                assert_eq!(m.insert(k, k), model.insert(k, k), "update {k}");
+            }
+            for k in (0..n).step_by(2) {
+                assert_eq!(m.remove(&k), model.remove(&k), "remove {k}");
+            }
+            m.check_invariants();
+            for k in n..n + n / 4 {
+                *m.entry(k).or_insert(0) += k;
+                *model.entry(k).or_insert(0) += k;
+            }
+            for k in 0..n + n / 2 {
+                assert_eq!(m.get(&k), model.get(&k), "get {k}");
+            }
+            assert_eq!(m.len(), model.len());
+            let mut got: Vec<_> = m.iter().map(|(k, v)| (*k, *v)).collect();
+            let mut want: Vec<_> = model.into_iter().collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want);
+            m.check_invariants();
+            m.clear();
+            m.check_invariants();
+            assert_eq!(m.get(&1), None);
+        }
+
+        #[test]
+        fn constant_hash_matches_std() {
+            matches_std($crate::hash::hostile::Hostility::Constant);
+        }
+
+        #[test]
+        fn top_bits_only_hash_matches_std() {
+            matches_std($crate::hash::hostile::Hostility::TopBits);
+        }
+
+        #[test]
+        fn bottom_bits_only_hash_matches_std() {
+            matches_std($crate::hash::hostile::Hostility::BottomBits);
+        }
+
+        /// A hash that changes on every call: keys go missing, duplicates appear,
+        /// but every answer must be about the right key, `len` must follow what
+        /// the map reported, and every value must be dropped exactly once.
+        #[test]
+        fn per_call_hash_is_memory_safe() {
+            let n = $crate::testing::hostile_n();
+            let log = ::std::rc::Rc::new($crate::testing::DropLog::default());
+            let mut m = $map::with_hasher($crate::hash::hostile::Hostile($crate::hash::hostile::Hostility::PerCall));
+            let mut len = 0usize;
+            for _round in 0..3 {
+                for k in 0..n {
+                    match m.insert(k, log.make(k)) {
+                        None => len += 1,
+                        Some(old) => assert_eq!(old.key, k),
+                    }
+                    assert_eq!(m.len(), len);
+                }
+            }
+            for k in 0..n {
+                if let Some(v) = m.get(&k) {
+                    assert_eq!(v.key, k);
+                }
+                if let Some(v) = m.get_mut(&k) {
+                    assert_eq!(v.key, k);
+                }
+            }
+            for k in (0..n).step_by(2) {
+                if let Some(v) = m.remove(&k) {
+                    assert_eq!(v.key, k);
+                    len -= 1;
+                }
+                assert_eq!(m.len(), len);
+            }
+            for k in 0..n / 4 {
+                let mut fresh = Some(log.make(k));
+                let v = m.entry(k).or_insert_with(|| {
+                    len += 1;
+                    fresh.take().unwrap()
+                });
+                assert_eq!(v.key, k);
+                assert_eq!(m.len(), len);
+            }
+            let mut seen = 0;
+            for (k, v) in m.iter() {
+                assert_eq!(*k, v.key);
+                seen += 1;
+            }
+            assert_eq!(seen, len);
+            $( let $m = &mut m; let $n = n; $grow; )?
+            assert_eq!(m.iter().count(), len);
+            drop(m);
+            log.assert_each_dropped_once();
+
+            // And once more through `clear`.
+            let log = ::std::rc::Rc::new($crate::testing::DropLog::default());
+            let mut m = $map::with_hasher($crate::hash::hostile::Hostile($crate::hash::hostile::Hostility::PerCall));
+            for k in 0..n {
+                m.insert(k % 7, log.make(k % 7));
+            }
+            m.clear();
+            assert_eq!((m.len(), m.iter().count()), (0, 0));
+            for k in 0..n / 2 {
+                m.insert(k, log.make(k));
+            }
+            drop(m);
+            log.assert_each_dropped_once();
+        }
+    };
+}
