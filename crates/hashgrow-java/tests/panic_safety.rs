@@ -6,145 +6,14 @@
 //! bin. After `catch_unwind` the map must drop without dropping anything
 //! twice (a leak is allowed).
 
-use std::cell::{Cell, RefCell};
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
 use hashgrow::hash::PassThroughBuildHasher;
 use hashgrow_java::JavaMap;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Trigger {
-    Hash,
-    Eq,
-    Ord,
-}
-
-thread_local! {
-    /// The armed trigger and how many more calls of it may succeed.
-    static FUSE: Cell<Option<(Trigger, u64)>> = const { Cell::new(None) };
-}
-
-fn arm(trigger: Trigger, calls_before_panic: u64) {
-    FUSE.with(|f| f.set(Some((trigger, calls_before_panic))));
-}
-
-fn disarm() {
-    FUSE.with(|f| f.set(None));
-}
-
-fn tick(trigger: Trigger) {
-    FUSE.with(|f| match f.get() {
-        Some((t, 0)) if t == trigger => {
-            f.set(None);
-            panic!("armed {trigger:?} panic");
-        }
-        Some((t, left)) if t == trigger => f.set(Some((t, left - 1))),
-        _ => {}
-    });
-}
-
-/// Counts drops per object id (keys and values share the id space).
-#[derive(Default)]
-struct DropLog(RefCell<Vec<u32>>);
-
-impl DropLog {
-    fn id(&self) -> usize {
-        let mut v = self.0.borrow_mut();
-        v.push(0);
-        v.len() - 1
-    }
-    fn dropped(&self, id: usize) {
-        self.0.borrow_mut()[id] += 1;
-    }
-    /// No object dropped twice; returns how many were never dropped.
-    fn leaked(&self) -> usize {
-        let v = self.0.borrow();
-        for (id, &d) in v.iter().enumerate() {
-            assert!(d <= 1, "object {id} dropped {d} times");
-        }
-        v.iter().filter(|&&d| d == 0).count()
-    }
-}
-
-/// A key that ticks the fuse on every `hash` and `eq`. `h` is what it
-/// feeds the hasher.
-struct Bomb {
-    k: u64,
-    h: u64,
-    id: usize,
-    log: Rc<DropLog>,
-}
-
-impl Bomb {
-    fn new(k: u64, h: u64, log: &Rc<DropLog>) -> Self {
-        Bomb {
-            k,
-            h,
-            id: log.id(),
-            log: Rc::clone(log),
-        }
-    }
-}
-
-impl Hash for Bomb {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        tick(Trigger::Hash);
-        state.write_u64(self.h);
-    }
-}
-
-impl PartialEq for Bomb {
-    fn eq(&self, other: &Self) -> bool {
-        tick(Trigger::Eq);
-        self.k == other.k
-    }
-}
-impl Eq for Bomb {}
-
-impl PartialOrd for Bomb {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Bomb {
-    fn cmp(&self, other: &Self) -> Ordering {
-        tick(Trigger::Ord);
-        self.k.cmp(&other.k)
-    }
-}
-
-impl Drop for Bomb {
-    fn drop(&mut self) {
-        self.log.dropped(self.id);
-    }
-}
-
-struct Val {
-    k: u64,
-    id: usize,
-    log: Rc<DropLog>,
-}
-
-impl Val {
-    fn new(k: u64, log: &Rc<DropLog>) -> Self {
-        Val {
-            k,
-            id: log.id(),
-            log: Rc::clone(log),
-        }
-    }
-}
-
-impl Drop for Val {
-    fn drop(&mut self) {
-        self.log.dropped(self.id);
-    }
-}
+use hashgrow::testing::bomb::{arm, disarm, Bomb, DropLog, Trigger, Val};
 
 type Map = JavaMap<Bomb, Val, PassThroughBuildHasher>;
 

@@ -184,3 +184,163 @@ macro_rules! hostile_suite {
         }
     };
 }
+
+/// Keys and values for panic-safety tests (`tests/panic_safety.rs`): a key
+/// whose `Hash`, `Eq` or `Ord` panics on the Nth call after being armed, and
+/// drop counting for keys and values alike.
+pub mod bomb {
+    use std::cell::{Cell, RefCell};
+    use std::cmp::Ordering;
+    use std::hash::{Hash, Hasher};
+    use std::rc::Rc;
+
+    /// Which trait method of [`Bomb`] an armed fuse makes panic.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub enum Trigger {
+        /// `Hash::hash`.
+        Hash,
+        /// `PartialEq::eq`.
+        Eq,
+        /// `Ord::cmp`.
+        Ord,
+    }
+
+    thread_local! {
+        /// The armed trigger and how many more calls of it may succeed.
+        static FUSE: Cell<Option<(Trigger, u64)>> = const { Cell::new(None) };
+    }
+
+    /// Makes the `calls_before_panic + 1`-th call of `trigger` on this thread panic.
+    pub fn arm(trigger: Trigger, calls_before_panic: u64) {
+        FUSE.with(|f| f.set(Some((trigger, calls_before_panic))));
+    }
+
+    /// Removes the fuse.
+    pub fn disarm() {
+        FUSE.with(|f| f.set(None));
+    }
+
+    fn tick(trigger: Trigger) {
+        FUSE.with(|f| match f.get() {
+            Some((t, 0)) if t == trigger => {
+                f.set(None);
+                panic!("armed {trigger:?} panic");
+            }
+            Some((t, left)) if t == trigger => f.set(Some((t, left - 1))),
+            _ => {}
+        });
+    }
+
+    /// Counts drops per object id (keys and values share the id space).
+    #[derive(Default)]
+    pub struct DropLog(RefCell<Vec<u32>>);
+
+    impl DropLog {
+        /// A new object id.
+        pub fn id(&self) -> usize {
+            let mut v = self.0.borrow_mut();
+            v.push(0);
+            v.len() - 1
+        }
+        /// Records a drop of object `id`.
+        pub fn dropped(&self, id: usize) {
+            self.0.borrow_mut()[id] += 1;
+        }
+        /// No object dropped twice; returns how many were never dropped.
+        pub fn leaked(&self) -> usize {
+            let v = self.0.borrow();
+            for (id, &d) in v.iter().enumerate() {
+                assert!(d <= 1, "object {id} dropped {d} times");
+            }
+            v.iter().filter(|&&d| d == 0).count()
+        }
+    }
+
+    /// A key that ticks the fuse on every `hash` and `eq`. `h` is what it
+    /// feeds the hasher.
+    pub struct Bomb {
+        /// The key proper: equality and order.
+        pub k: u64,
+        /// What it feeds the hasher.
+        pub h: u64,
+        id: usize,
+        log: Rc<DropLog>,
+    }
+
+    impl Bomb {
+        /// A key `k` hashing as `h`, its drop counted in `log`.
+        pub fn new(k: u64, h: u64, log: &Rc<DropLog>) -> Self {
+            Bomb {
+                k,
+                h,
+                id: log.id(),
+                log: Rc::clone(log),
+            }
+        }
+    }
+
+    impl Hash for Bomb {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            tick(Trigger::Hash);
+            state.write_u64(self.h);
+        }
+    }
+
+    impl PartialEq for Bomb {
+        fn eq(&self, other: &Self) -> bool {
+            tick(Trigger::Eq);
+            self.k == other.k
+        }
+    }
+    impl Eq for Bomb {}
+
+    impl PartialOrd for Bomb {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    impl Ord for Bomb {
+        fn cmp(&self, other: &Self) -> Ordering {
+            tick(Trigger::Ord);
+            self.k.cmp(&other.k)
+        }
+    }
+
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            self.log.dropped(self.id);
+        }
+    }
+
+    /// A value whose drop is counted.
+    pub struct Val {
+        /// The key it was stored under.
+        pub k: u64,
+        id: usize,
+        log: Rc<DropLog>,
+    }
+
+    impl Val {
+        /// A value for key `k`, its drop counted in `log`.
+        pub fn new(k: u64, log: &Rc<DropLog>) -> Self {
+            Val {
+                k,
+                id: log.id(),
+                log: Rc::clone(log),
+            }
+        }
+    }
+
+    impl Drop for Val {
+        fn drop(&mut self) {
+            self.log.dropped(self.id);
+        }
+    }
+
+    /// Spreads small `k` over the whole u64 range (a multiply by the golden
+    /// ratio), for use as a [`Bomb`]'s hash through the pass-through hasher.
+    pub fn spread(k: u64) -> u64 {
+        k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
