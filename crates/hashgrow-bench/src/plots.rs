@@ -45,14 +45,44 @@ fn column_max<T: Copy>(series: &[T], value: impl Fn(T) -> f64) -> Vec<(f64, f64)
         .collect()
 }
 
-fn latency_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
-    let height = PANEL_HEIGHT * outs.len() as u32 + 40;
+/// A drawing area of an SVG figure.
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// A figure with `title` above one panel per run, all the same size.
+/// Returns the root (to `present`) and the panels, top to bottom.
+fn panel_figure<'a>(
+    path: &'a Path,
+    panels: usize,
+    title: &str,
+) -> Result<(Area<'a>, Vec<Area<'a>>), Box<dyn std::error::Error>> {
+    let height = PANEL_HEIGHT * panels as u32 + 40;
     let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let (title, body) = root.split_vertically(40);
-    title.titled(
+    let (head, body) = root.split_vertically(40);
+    head.titled(title, ("sans-serif", 18))?;
+    let areas = body.split_evenly((panels, 1));
+    Ok((root, areas))
+}
+
+/// A panel's chart builder: the strategy as caption, shared margins.
+fn panel_builder<'a, 'b>(
+    area: &'a Area<'b>,
+    caption: &str,
+) -> ChartBuilder<'a, 'b, SVGBackend<'b>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(caption, ("sans-serif", 14))
+        .margin(5)
+        .x_label_area_size(25)
+        .y_label_area_size(60);
+    builder
+}
+
+fn latency_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
+    let (root, areas) = panel_figure(
+        path,
+        outs.len(),
         "Latency of every op (max per column), log scale",
-        ("sans-serif", 18),
     )?;
     let ops = outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64;
     let top = outs
@@ -62,18 +92,9 @@ fn latency_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
         .max()
         .unwrap_or(1000) as f64
         * 2.0;
-    for (i, (area, out)) in body
-        .split_evenly((outs.len(), 1))
-        .iter()
-        .zip(outs)
-        .enumerate()
-    {
+    for (i, (area, out)) in areas.iter().zip(outs).enumerate() {
         let Some(trace) = &out.trace else { continue };
-        let mut chart = ChartBuilder::on(area)
-            .caption(&out.result.strategy, ("sans-serif", 14))
-            .margin(5)
-            .x_label_area_size(25)
-            .y_label_area_size(60)
+        let mut chart = panel_builder(area, &out.result.strategy)
             .build_cartesian_2d(0f64..ops, (10f64..top).log_scale())?;
         chart
             .configure_mesh()
@@ -143,15 +164,12 @@ fn heatmap(path: &Path, outs: &[&RunOutput]) -> PlotResult {
     const XB: usize = 100;
     const YB: usize = 40;
     let (lo, hi) = (10f64, 1e8f64);
-    let height = PANEL_HEIGHT * outs.len() as u32 + 40;
-    let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let (title, body) = root.split_vertically(40);
-    title.titled(
+    let (root, areas) = panel_figure(
+        path,
+        outs.len(),
         "Latency heatmap: op index x latency, darker = more ops (log)",
-        ("sans-serif", 18),
     )?;
-    for (area, out) in body.split_evenly((outs.len(), 1)).iter().zip(outs) {
+    for (area, out) in areas.iter().zip(outs) {
         let Some(trace) = &out.trace else { continue };
         let ops = trace.latency_ns.len().max(1);
         let mut counts = vec![[0u32; YB]; XB];
@@ -161,11 +179,7 @@ fn heatmap(path: &Path, outs: &[&RunOutput]) -> PlotResult {
             counts[i * XB / ops][y.min(YB - 1)] += 1;
         }
         let max = counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
-        let mut chart = ChartBuilder::on(area)
-            .caption(&out.result.strategy, ("sans-serif", 14))
-            .margin(5)
-            .x_label_area_size(25)
-            .y_label_area_size(60)
+        let mut chart = panel_builder(area, &out.result.strategy)
             .build_cartesian_2d(0f64..ops as f64, (lo..hi).log_scale())?;
         chart
             .configure_mesh()
@@ -196,13 +210,10 @@ fn heatmap(path: &Path, outs: &[&RunOutput]) -> PlotResult {
 }
 
 fn heap_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
-    let height = PANEL_HEIGHT * outs.len() as u32 + 40;
-    let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let (title, body) = root.split_vertically(40);
-    title.titled(
+    let (root, areas) = panel_figure(
+        path,
+        outs.len(),
         "Heap high-water within each op; shaded: a grow in progress",
-        ("sans-serif", 18),
     )?;
     let ops = outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64;
     let top = outs
@@ -213,19 +224,10 @@ fn heap_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
         .max(1) as f64
         * 1.05
         / (1024.0 * 1024.0);
-    for (i, (area, out)) in body
-        .split_evenly((outs.len(), 1))
-        .iter()
-        .zip(outs)
-        .enumerate()
-    {
+    for (i, (area, out)) in areas.iter().zip(outs).enumerate() {
         let Some(trace) = &out.trace else { continue };
-        let mut chart = ChartBuilder::on(area)
-            .caption(&out.result.strategy, ("sans-serif", 14))
-            .margin(5)
-            .x_label_area_size(25)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0f64..ops, 0f64..top)?;
+        let mut chart =
+            panel_builder(area, &out.result.strategy).build_cartesian_2d(0f64..ops, 0f64..top)?;
         chart
             .configure_mesh()
             .y_desc("MiB")
