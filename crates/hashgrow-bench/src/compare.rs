@@ -52,17 +52,7 @@ pub struct CompareArgs {
 pub const MAX_N: usize = 50_000_000;
 
 fn parse_n(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
-    if n == 0 {
-        return Err("must be at least 1".into());
-    }
-    if n > MAX_N {
-        return Err(format!("at most {MAX_N} keys per run"));
-    }
-    Ok(n)
+    crate::args::parse_count(s, MAX_N, "keys per run")
 }
 
 /// Runs one strategy with hasher `S` on keys of type `K`.

@@ -42,24 +42,11 @@ pub struct HashdistArgs {
 }
 
 fn parse_n(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
-    if n == 0 {
-        return Err("must be at least 1".into());
-    }
-    if n > MAX_N {
-        return Err(format!("at most {MAX_N} keys"));
-    }
-    Ok(n)
+    crate::args::parse_count(s, MAX_N, "keys")
 }
 
 fn parse_buckets(s: &str) -> Result<usize, String> {
-    let b: usize = s
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    let b = crate::args::parse_whole(s)?;
     if b < 2 || !b.is_power_of_two() {
         return Err(format!("`{s}` is not a power of two >= 2"));
     }

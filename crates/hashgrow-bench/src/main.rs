@@ -9,6 +9,7 @@
 //! ```
 
 mod alloc;
+mod args;
 mod baseline;
 mod compare;
 mod hashdist;

@@ -1,0 +1,41 @@
+//! Parsing of numeric command-line values, shared by the subcommands.
+
+/// A whole number, `_` separators allowed (`1_000_000`).
+pub fn parse_whole(s: &str) -> Result<usize, String> {
+    s.replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))
+}
+
+/// A count of at least 1 and at most `max` `what` (for the message).
+pub fn parse_count(s: &str, max: usize, what: &str) -> Result<usize, String> {
+    let n = parse_whole(s)?;
+    if n == 0 {
+        return Err("must be at least 1".into());
+    }
+    if n > max {
+        return Err(format!("at most {max} {what}"));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_separators_and_reject_zero_and_excess() {
+        assert_eq!(parse_count("1_000", 5000, "keys"), Ok(1000));
+        assert_eq!(
+            parse_count("0", 5000, "keys").unwrap_err(),
+            "must be at least 1"
+        );
+        assert_eq!(
+            parse_count("6000", 5000, "keys").unwrap_err(),
+            "at most 5000 keys"
+        );
+        assert!(parse_count("-5", 5000, "keys")
+            .unwrap_err()
+            .contains("whole number"));
+    }
+}
