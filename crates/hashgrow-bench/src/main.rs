@@ -80,7 +80,6 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
         std::fs::read_to_string(&args.script)
             .map_err(|e| format!("cannot read {}: {e}", args.script.display()))?
     };
-    check_hint(&text).map_err(|e| format!("{}: {e}", args.script.display()))?;
     let out = match args.strategy {
         ReplayStrategy::Go => hashgrow_go::replay::replay(&text),
         ReplayStrategy::Java => hashgrow_java::replay::replay(&text),
@@ -88,30 +87,6 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     .map_err(|e| format!("{}: {e}", args.script.display()))?;
     print!("{out}");
     Ok(())
-}
-
-/// The largest `hint N` a replay accepts. The runtimes would try to
-/// allocate a table for any hint (Go's `makemap` only ignores one whose
-/// byte size overflows), so a huge hint would make the replay, like the
-/// oracle, fail on the allocation; refuse it with a message instead.
-const MAX_REPLAY_HINT: u64 = 1 << 26;
-
-fn check_hint(text: &str) -> Result<(), String> {
-    let Some((i, line)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
-        return Ok(());
-    };
-    let mut toks = line.split_whitespace();
-    if toks.next() != Some("hint") {
-        return Ok(());
-    }
-    match toks.next().map(str::parse::<u64>) {
-        Some(Ok(n)) if n > MAX_REPLAY_HINT => Err(format!(
-            "line {}: hint {n} is larger than a replay allows (at most {MAX_REPLAY_HINT})",
-            i + 1
-        )),
-        // Anything else malformed is reported by the script parser.
-        _ => Ok(()),
-    }
 }
 
 fn main() -> ExitCode {

@@ -22,6 +22,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// The largest `hint N` a script may ask for. The runtimes would try to
+/// allocate a table for any hint (Go's `makemap` ignores only one whose byte
+/// size overflows), so a huge hint makes a replay, like the oracle, die on
+/// the allocation; it is refused here instead.
+pub const MAX_HINT: usize = 1 << 26;
+
 /// What an op does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpKind {
@@ -105,7 +111,16 @@ pub fn parse<K: FromStr, H: FromStr>(text: &str) -> Result<Script<K, H>, ScriptE
                         message: format!("expected `hint N`, found `{}`", raw.trim()),
                     });
                 }
-                script.hint = Some(field(toks[1], "hint", line)?);
+                let hint: usize = field(toks[1], "hint", line)?;
+                if hint > MAX_HINT {
+                    return Err(ScriptError {
+                        line,
+                        message: format!(
+                            "hint {hint} is larger than a replay allows (at most {MAX_HINT})"
+                        ),
+                    });
+                }
+                script.hint = Some(hint);
                 continue;
             }
             "hint" => {
@@ -162,6 +177,7 @@ mod tests {
             ("put 1 99999999999\n", 1, "bad hash"),
             ("hint -1\n", 1, "bad hint"),
             ("put 1 2 3\n", 1, "expected"),
+            ("hint 1000000000000\n", 1, "larger than a replay allows"),
         ];
         for (text, line, msg) in cases {
             let err = parse::<i32, i32>(text).unwrap_err();
