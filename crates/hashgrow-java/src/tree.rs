@@ -507,7 +507,26 @@ impl<K, V> RawTable<K, V> {
         root
     }
 
+    /// The child of `n` on `side`.
+    fn child(&self, n: u32, side: Side) -> u32 {
+        match side {
+            Side::Left => self.left(n),
+            Side::Right => self.right(n),
+        }
+    }
+
+    /// Rotates `p` towards `side` (`Side::Left`: its right child rises);
+    /// returns the root.
+    fn rotate(&mut self, root: u32, p: u32, side: Side) -> u32 {
+        match side {
+            Side::Left => self.rotate_left(root, p),
+            Side::Right => self.rotate_right(root, p),
+        }
+    }
+
     /// RB-INSERT-FIXUP for the newly linked node `x`; returns the root.
+    /// Written once for both mirror cases: `side` is the side of `x`'s
+    /// parent under its grandparent, `far` the other one.
     fn balance_insertion(&mut self, mut root: u32, mut x: u32) -> u32 {
         self.set_red(x, true);
         loop {
@@ -523,48 +542,30 @@ impl<K, V> RawTable<K, V> {
             if xpp == NIL {
                 return root;
             }
-            if xp == self.left(xpp) {
-                let uncle = self.right(xpp);
-                if self.is_red(uncle) {
-                    self.set_red(uncle, false);
-                    self.set_red(xp, false);
-                    self.set_red(xpp, true);
-                    x = xpp;
-                } else {
-                    if x == self.right(xp) {
-                        x = xp;
-                        root = self.rotate_left(root, x);
-                        xp = self.parent(x);
-                        xpp = if xp == NIL { NIL } else { self.parent(xp) };
-                    }
-                    if xp != NIL {
-                        self.set_red(xp, false);
-                        if xpp != NIL {
-                            self.set_red(xpp, true);
-                            root = self.rotate_right(root, xpp);
-                        }
-                    }
-                }
+            let side = if xp == self.left(xpp) {
+                Side::Left
             } else {
-                let uncle = self.left(xpp);
-                if self.is_red(uncle) {
-                    self.set_red(uncle, false);
+                Side::Right
+            };
+            let far = side.other();
+            let uncle = self.child(xpp, far);
+            if self.is_red(uncle) {
+                self.set_red(uncle, false);
+                self.set_red(xp, false);
+                self.set_red(xpp, true);
+                x = xpp;
+            } else {
+                if x == self.child(xp, far) {
+                    x = xp;
+                    root = self.rotate(root, x, side);
+                    xp = self.parent(x);
+                    xpp = if xp == NIL { NIL } else { self.parent(xp) };
+                }
+                if xp != NIL {
                     self.set_red(xp, false);
-                    self.set_red(xpp, true);
-                    x = xpp;
-                } else {
-                    if x == self.left(xp) {
-                        x = xp;
-                        root = self.rotate_right(root, x);
-                        xp = self.parent(x);
-                        xpp = if xp == NIL { NIL } else { self.parent(xp) };
-                    }
-                    if xp != NIL {
-                        self.set_red(xp, false);
-                        if xpp != NIL {
-                            self.set_red(xpp, true);
-                            root = self.rotate_left(root, xpp);
-                        }
+                    if xpp != NIL {
+                        self.set_red(xpp, true);
+                        root = self.rotate(root, xpp, far);
                     }
                 }
             }
@@ -573,7 +574,8 @@ impl<K, V> RawTable<K, V> {
 
     /// RB-DELETE-FIXUP starting at `x` (the node that took the removed
     /// black node's place, or the removed leaf itself standing in for nil);
-    /// returns the root.
+    /// returns the root. Written once for both mirror cases: `side` is the
+    /// side of `x` under its parent, `far` the sibling's side.
     fn balance_deletion(&mut self, mut root: u32, mut x: u32) -> u32 {
         loop {
             if x == NIL || x == root {
@@ -588,85 +590,68 @@ impl<K, V> RawTable<K, V> {
                 self.set_red(x, false);
                 return root;
             }
-            if x == self.left(xp) {
-                let mut w = self.right(xp);
-                if self.is_red(w) {
-                    // case 1: red sibling
-                    self.set_red(w, false);
-                    self.set_red(xp, true);
-                    root = self.rotate_left(root, xp);
-                    w = self.right(xp);
-                }
-                if w == NIL {
-                    x = xp;
-                    continue;
-                }
-                let (sl, sr) = (self.left(w), self.right(w));
-                if !self.is_red(sl) && !self.is_red(sr) {
-                    // case 2: black sibling, black nephews
-                    self.set_red(w, true);
-                    x = xp;
-                } else {
-                    if !self.is_red(sr) {
-                        // case 3: far nephew black
-                        if sl != NIL {
-                            self.set_red(sl, false);
-                        }
-                        self.set_red(w, true);
-                        root = self.rotate_right(root, w);
-                        w = self.right(xp);
-                    }
-                    // case 4
-                    if w != NIL {
-                        let c = self.is_red(xp);
-                        self.set_red(w, c);
-                        let wr = self.right(w);
-                        if wr != NIL {
-                            self.set_red(wr, false);
-                        }
-                    }
-                    self.set_red(xp, false);
-                    root = self.rotate_left(root, xp);
-                    x = root;
-                }
+            let side = if x == self.left(xp) {
+                Side::Left
             } else {
-                let mut w = self.left(xp);
-                if self.is_red(w) {
-                    self.set_red(w, false);
-                    self.set_red(xp, true);
-                    root = self.rotate_right(root, xp);
-                    w = self.left(xp);
-                }
-                if w == NIL {
-                    x = xp;
-                    continue;
-                }
-                let (sl, sr) = (self.left(w), self.right(w));
-                if !self.is_red(sl) && !self.is_red(sr) {
-                    self.set_red(w, true);
-                    x = xp;
-                } else {
-                    if !self.is_red(sl) {
-                        if sr != NIL {
-                            self.set_red(sr, false);
-                        }
-                        self.set_red(w, true);
-                        root = self.rotate_left(root, w);
-                        w = self.left(xp);
-                    }
-                    if w != NIL {
-                        let c = self.is_red(xp);
-                        self.set_red(w, c);
-                        let wl = self.left(w);
-                        if wl != NIL {
-                            self.set_red(wl, false);
-                        }
-                    }
-                    self.set_red(xp, false);
-                    root = self.rotate_right(root, xp);
-                    x = root;
-                }
+                Side::Right
+            };
+            let far = side.other();
+            let mut w = self.child(xp, far);
+            if self.is_red(w) {
+                // case 1: red sibling
+                self.set_red(w, false);
+                self.set_red(xp, true);
+                root = self.rotate(root, xp, side);
+                w = self.child(xp, far);
             }
+            if w == NIL {
+                x = xp;
+                continue;
+            }
+            let (near, far_nephew) = (self.child(w, side), self.child(w, far));
+            if !self.is_red(near) && !self.is_red(far_nephew) {
+                // case 2: black sibling, black nephews
+                self.set_red(w, true);
+                x = xp;
+            } else {
+                if !self.is_red(far_nephew) {
+                    // case 3: far nephew black
+                    if near != NIL {
+                        self.set_red(near, false);
+                    }
+                    self.set_red(w, true);
+                    root = self.rotate(root, w, far);
+                    w = self.child(xp, far);
+                }
+                // case 4
+                if w != NIL {
+                    let c = self.is_red(xp);
+                    self.set_red(w, c);
+                    let wf = self.child(w, far);
+                    if wf != NIL {
+                        self.set_red(wf, false);
+                    }
+                }
+                self.set_red(xp, false);
+                root = self.rotate(root, xp, side);
+                x = root;
+            }
+        }
+    }
+}
+
+/// A side of a tree node, so the mirrored red-black cases are written once.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Left,
+    Right,
+}
+
+impl Side {
+    fn other(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
         }
     }
 }
