@@ -2,7 +2,8 @@
 
 use std::hash::{BuildHasher, Hash};
 
-use crate::layout::{evacuated, tophash, Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST, MIN_TOP_HASH};
+use crate::group::tophash;
+use crate::layout::{evacuated, Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST, MIN_TOP_HASH};
 use crate::map::GoMap;
 
 /// Walks chain `head`, checking each live key's bucket (`hash & mask ==

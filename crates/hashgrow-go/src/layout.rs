@@ -55,6 +55,8 @@ use std::alloc::{alloc, alloc_zeroed, dealloc, handle_alloc_error, Layout};
 use std::mem::MaybeUninit;
 use std::ptr::{self, NonNull};
 
+use crate::group::TopGroup;
+
 /// Slots per bucket (`bucketCnt`).
 pub(crate) const BUCKET_CNT: usize = 8;
 /// Load factor numerator and denominator: 6.5 entries per bucket on average
@@ -212,14 +214,14 @@ impl<K, V> Bucket<K, V> {
         unsafe { (*self.top)[i] = top }
     }
 
-    /// The 8 tophash bytes as one little-endian word (byte `i` = slot `i`).
+    /// The 8 tophash bytes, to be tested at once.
     ///
     /// # Safety
     /// The bucket is live (initialised).
     #[inline(always)]
-    pub(crate) unsafe fn word(self) -> u64 {
-        // SAFETY: caller guarantees the bytes are initialised.
-        u64::from_le_bytes(unsafe { *self.top })
+    pub(crate) unsafe fn group(self) -> TopGroup {
+        // SAFETY: caller guarantees the 8 bytes are initialised.
+        unsafe { TopGroup::load(self.top) }
     }
 
     /// The next bucket of the chain (null at the end).
@@ -483,18 +485,6 @@ pub(crate) unsafe fn free_piece(p: Piece) {
     unsafe { dealloc(p.0.as_ptr(), p.1) }
 }
 
-/// The tophash of a hash: its top byte, raised by `MIN_TOP_HASH` when it
-/// would collide with a marker (`tophash` in map.go).
-#[inline(always)]
-pub(crate) fn tophash(hash: u64) -> u8 {
-    let top = (hash >> 56) as u8;
-    if top < MIN_TOP_HASH {
-        top + MIN_TOP_HASH
-    } else {
-        top
-    }
-}
-
 /// `isEmpty`: the slot holds no entry (`EMPTY_REST` or `EMPTY_ONE`).
 #[inline(always)]
 pub(crate) fn is_empty(top: u8) -> bool {
@@ -511,49 +501,6 @@ pub(crate) unsafe fn evacuated<K, V>(b: Bucket<K, V>) -> bool {
     // SAFETY: caller guarantees `b` is live.
     let h = unsafe { b.top(0) };
     h > EMPTY_ONE && h < MIN_TOP_HASH
-}
-
-// ---- 8 tophash bytes at a time (SWAR) --------------------------------------
-//
-// Go scans a bucket one byte at a time; we test all 8 tophash bytes of a
-// bucket with a few word operations. The result is a mask with bit 7 of byte
-// `i` set when slot `i` qualifies; the scan order (lowest slot first) is the
-// runtime's.
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Exact "which bytes are zero" (no false positives, unlike the classic
-/// `(x - LO) & !x & HI`, which must never happen here: a false positive on
-/// an empty slot would read an uninitialised key).
-#[inline(always)]
-pub(crate) fn zero_bytes(x: u64) -> u64 {
-    !(((x & !HI).wrapping_add(!HI)) | x) & HI
-}
-
-/// Slots whose tophash equals `top`.
-#[inline(always)]
-pub(crate) fn match_top(word: u64, top: u8) -> u64 {
-    zero_bytes(word ^ (LO * u64::from(top)))
-}
-
-/// Empty slots (`EMPTY_REST` or `EMPTY_ONE`): bytes that are 0 once bit 0 is
-/// cleared.
-#[inline(always)]
-pub(crate) fn match_empty(word: u64) -> u64 {
-    zero_bytes(word & !LO)
-}
-
-/// `EMPTY_REST` slots.
-#[inline(always)]
-pub(crate) fn match_empty_rest(word: u64) -> u64 {
-    zero_bytes(word)
-}
-
-/// Index of the lowest slot set in a non-zero mask.
-#[inline(always)]
-pub(crate) fn lowest(mask: u64) -> usize {
-    (mask.trailing_zeros() / 8) as usize
 }
 
 /// Hints the CPU to start loading the line at `b` (no effect on correctness).
@@ -724,41 +671,13 @@ mod tests {
     }
 
     #[test]
-    fn tophash_raises_small_top_bytes() {
-        assert_eq!(tophash(0), MIN_TOP_HASH);
-        assert_eq!(tophash(4 << 56), 9);
-        assert_eq!(tophash(5 << 56), 5);
-        assert_eq!(tophash(u64::MAX), 0xff);
-    }
-
-    #[test]
-    fn swar_masks_are_exact() {
-        let bytes = [0u8, 1, 2, 5, 0x85, 0xff, 1, 0];
-        let w = u64::from_le_bytes(bytes);
-        let slots = |m: u64| {
-            (0..8)
-                .filter(|i| m & (0x80 << (8 * i)) != 0)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(slots(match_empty(w)), vec![0, 1, 6, 7]);
-        assert_eq!(slots(match_empty_rest(w)), vec![0, 7]);
-        assert_eq!(slots(match_top(w, 5)), vec![3]);
-        assert_eq!(slots(match_top(w, 0x85)), vec![4]);
-        assert_eq!(slots(match_top(w, 0xff)), vec![5]);
-        // No false positive above a zero byte (the classic trick has one).
-        let w = u64::from_le_bytes([0, 1, 1, 1, 1, 1, 1, 1]);
-        assert_eq!(slots(zero_bytes(w)), vec![0]);
-        assert_eq!(lowest(match_empty(w)), 0);
-    }
-
-    #[test]
     fn arena_hands_out_zeroed_buckets() {
         let mut a = OverflowArena::<u64, u64>::new();
         for _ in 0..5 {
             let b = a.alloc(0);
             // SAFETY: fresh bucket from the arena.
             unsafe {
-                assert_eq!(b.word(), 0);
+                assert!(b.group().match_empty_rest().count() == BUCKET_CNT);
                 assert!(b.overflow().is_null());
             }
         }

@@ -103,6 +103,8 @@
 
 mod layout;
 
+mod group;
+
 mod growth;
 
 mod evacuate;

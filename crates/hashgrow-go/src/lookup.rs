@@ -12,10 +12,8 @@
 //!   slot `emptyOne`, then turns the trailing run of `emptyOne` slots of the
 //!   chain into `emptyRest`, walking backwards across buckets.
 
-use crate::layout::{
-    lowest, match_empty, match_empty_rest, match_top, tophash, Bucket, BUCKET_CNT, EMPTY_ONE,
-    EMPTY_REST,
-};
+use crate::group::Tag;
+use crate::layout::{Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST};
 use crate::raw::RawTable;
 
 /// Where an absent key would go: the first empty slot of the chain (if
@@ -33,7 +31,7 @@ pub(crate) enum Search<K, V> {
     Vacant(VacantPos<K, V>),
 }
 
-/// Finds the slot whose tophash is `top` and key satisfies `eq` in the
+/// Finds the slot whose tophash is `tag`'s and key satisfies `eq` in the
 /// chain starting at `b`, stopping at `emptyRest`.
 ///
 /// # Safety
@@ -41,7 +39,7 @@ pub(crate) enum Search<K, V> {
 #[inline(always)]
 pub(crate) unsafe fn find_in_chain<K, V>(
     mut b: Bucket<K, V>,
-    top: u8,
+    tag: Tag,
     eq: &mut impl FnMut(&K) -> bool,
 ) -> Option<(Bucket<K, V>, usize)> {
     loop {
@@ -49,16 +47,13 @@ pub(crate) unsafe fn find_in_chain<K, V>(
         // overflow links); a slot whose tophash equals `top` (>= MIN_TOP_HASH)
         // holds an initialised key.
         unsafe {
-            let w = b.word();
-            let mut m = match_top(w, top);
-            while m != 0 {
-                let i = lowest(m);
+            let g = b.group();
+            for i in g.match_tag(tag) {
                 if eq(&*b.key(i)) {
                     return Some((b, i));
                 }
-                m &= m - 1;
             }
-            if match_empty_rest(w) != 0 {
+            if g.match_empty_rest().any_set() {
                 return None;
             }
             b = b.overflow();
@@ -96,7 +91,7 @@ impl<K, V> RawTable<K, V> {
                     b = oldb;
                 }
             }
-            find_in_chain(b, tophash(hash), &mut eq)
+            find_in_chain(b, Tag::of(hash), &mut eq)
         }
     }
 
@@ -108,7 +103,7 @@ impl<K, V> RawTable<K, V> {
     #[inline(always)]
     unsafe fn search_assign(
         head: Bucket<K, V>,
-        top: u8,
+        tag: Tag,
         eq: &mut impl FnMut(&K) -> bool,
     ) -> Search<K, V> {
         let mut b = head;
@@ -117,23 +112,20 @@ impl<K, V> RawTable<K, V> {
         loop {
             // SAFETY: `b` is a live bucket of the chain; see `find_in_chain`.
             unsafe {
-                let w = b.word();
-                let mut m = match_top(w, top);
-                while m != 0 {
-                    let i = lowest(m);
+                let g = b.group();
+                for i in g.match_tag(tag) {
                     if eq(&*b.key(i)) {
                         return Search::Found(b, i);
                     }
-                    m &= m - 1;
                 }
                 if empty.is_null() {
-                    let e = match_empty(w);
-                    if e != 0 {
+                    let e = g.match_empty();
+                    if e.any_set() {
                         empty = b;
-                        idx = lowest(e);
+                        idx = e.lowest();
                     }
                 }
-                if match_empty_rest(w) != 0 {
+                if g.match_empty_rest().any_set() {
                     break;
                 }
                 let next = b.overflow();
@@ -188,7 +180,7 @@ impl<K, V> RawTable<K, V> {
         // SAFETY: `bucket < 2^b`; prepared by `grow_work` if growing.
         let head = unsafe { self.buckets.at(bucket) };
         // SAFETY: `head` is a bucket of the new array.
-        unsafe { Self::search_assign(head, tophash(hash), &mut eq) }
+        unsafe { Self::search_assign(head, Tag::of(hash), &mut eq) }
     }
 
     /// Second half of `mapassign`, for a key known to be absent: start a
@@ -213,7 +205,7 @@ impl<K, V> RawTable<K, V> {
             // SAFETY: `bucket < 2^b`. The key is absent, so the walk can
             // only end `Vacant`.
             match unsafe {
-                Self::search_assign(self.buckets.at(bucket), tophash(hash), &mut |_| false)
+                Self::search_assign(self.buckets.at(bucket), Tag::of(hash), &mut |_| false)
             } {
                 Search::Vacant(p) => pos = p,
                 Search::Found(..) => unreachable!(),
@@ -225,7 +217,7 @@ impl<K, V> RawTable<K, V> {
             (pos.empty, pos.idx)
         };
         // SAFETY: `b` is a live bucket and `i < BUCKET_CNT`.
-        unsafe { b.set_top(i, tophash(hash)) };
+        unsafe { b.set_top(i, Tag::of(hash).top()) };
         self.count += 1;
         (b, i)
     }
@@ -252,7 +244,7 @@ impl<K, V> RawTable<K, V> {
         // SAFETY: `count > 0` so `buckets` has `2^b` buckets, `bucket < 2^b`.
         unsafe {
             let head = self.buckets.at(bucket);
-            let (b, i) = find_in_chain(head, tophash(hash), &mut eq)?;
+            let (b, i) = find_in_chain(head, Tag::of(hash), &mut eq)?;
             Some(self.take(head, b, i))
         }
     }
