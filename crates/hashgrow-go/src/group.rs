@@ -151,12 +151,23 @@ mod imp {
         /// Empty slots (`EMPTY_REST` or `EMPTY_ONE`: bytes `<= 1`).
         #[inline(always)]
         pub(crate) fn match_empty(self) -> BitMask {
+            BitMask(self.le_one() & 0xff)
+        }
+
+        /// Non-empty slots (bytes `> 1`: in a bucket not evacuated, the
+        /// live entries).
+        #[inline(always)]
+        pub(crate) fn match_full(self) -> BitMask {
+            BitMask(!self.le_one() & 0xff)
+        }
+
+        #[inline(always)]
+        fn le_one(self) -> u32 {
             // SAFETY: SSE2 is enabled (cfg). `min(x, 1) == x` iff `x <= 1`.
-            let m = unsafe {
+            unsafe {
                 let low = _mm_min_epu8(self.0, _mm_set1_epi8(1));
-                _mm_movemask_epi8(_mm_cmpeq_epi8(low, self.0))
-            };
-            BitMask(m as u32 & 0xff)
+                _mm_movemask_epi8(_mm_cmpeq_epi8(low, self.0)) as u32
+            }
         }
     }
 }
@@ -214,6 +225,13 @@ mod imp {
         pub(crate) fn match_empty(self) -> BitMask {
             BitMask(zero_bytes(self.0 & !LO))
         }
+
+        /// Non-empty slots (bytes `> 1`: in a bucket not evacuated, the
+        /// live entries).
+        #[inline(always)]
+        pub(crate) fn match_full(self) -> BitMask {
+            BitMask(zero_bytes(self.0 & !LO) ^ HI)
+        }
     }
 }
 
@@ -246,6 +264,7 @@ mod tests {
         let g = unsafe { TopGroup::load(&bytes) };
         assert_eq!(slots(g.match_empty()), vec![0, 1, 6, 7]);
         assert_eq!(slots(g.match_empty_rest()), vec![0, 7]);
+        assert_eq!(slots(g.match_full()), vec![2, 3, 4, 5]);
         assert_eq!(slots(g.match_tag(Tag::of(5 << 56))), vec![3]);
         assert_eq!(slots(g.match_tag(Tag::of(0 << 56))), vec![3]);
         assert_eq!(slots(g.match_tag(Tag::of(0x85 << 56))), vec![4]);
@@ -260,6 +279,7 @@ mod tests {
         // SAFETY: as above.
         let g = unsafe { TopGroup::load(&full) };
         assert!(!g.match_empty().any_set() && !g.match_empty_rest().any_set());
+        assert_eq!(g.match_full().count(), 8);
         assert_eq!(
             slots(g.match_tag(Tag::of(9 << 56))),
             (0..8).collect::<Vec<_>>()

@@ -72,14 +72,14 @@
 //!
 //! ## Panics in `Hash` or `Eq`
 //!
-//! A key whose `Hash` or `Eq` panics never causes undefined behaviour or a
-//! double drop, and the map can always be dropped. A panic from `Eq` while
-//! a chain is searched leaves the map fully usable. A panic from `Hash`
-//! while an old bucket is being evacuated (evacuation re-hashes every key,
-//! as Go does) leaves it only droppable: that old bucket is already marked
-//! evacuated, so its entries not yet copied can no longer be found or
-//! iterated, `len` still counts them, and they leak. The tests in
-//! `tests/panic_safety.rs` pin this down.
+//! A key whose `Hash` or `Eq` panics never causes undefined behaviour, a
+//! double drop or a leak, and leaves the map usable, holding what it held
+//! before the call. A panic from `Eq` can only come during a chain walk,
+//! which changes nothing. A panic from `Hash` can also come during an
+//! evacuation (which re-hashes every moved key, as Go does): evacuation
+//! makes every X/Y choice of a chain before moving anything, so the old
+//! bucket is left as it was. The tests in `tests/panic_safety.rs` pin this
+//! down.
 //!
 //! ## Differences from the runtime
 //!
