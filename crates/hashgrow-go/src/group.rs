@@ -174,27 +174,17 @@ mod imp {
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 mod imp {
-    //! Portable SWAR: the 8 bytes in a `u64`, the mask bit of a byte is
-    //! its bit 7.
+    //! Without SSE2: the SWAR masks of [`swar`](super::swar), bit 7 of
+    //! byte `i` for slot `i`.
+    use super::swar;
     use super::{BitMask, Tag};
 
     pub(super) type Word = u64;
     pub(super) const STRIDE: u32 = 8;
 
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-
     /// A bucket's 8 tophash bytes.
     #[derive(Clone, Copy)]
     pub(crate) struct TopGroup(u64);
-
-    /// Exact "which bytes are zero" (no false positives, unlike the
-    /// classic `(x - LO) & !x & HI`, which must never happen here: a false
-    /// positive on an empty slot would read an uninitialised key).
-    #[inline(always)]
-    fn zero_bytes(x: u64) -> Word {
-        !(((x & !HI).wrapping_add(!HI)) | x) & HI
-    }
 
     impl TopGroup {
         /// Loads the 8 bytes at `p`.
@@ -210,28 +200,57 @@ mod imp {
         /// Slots whose tophash is `tag`'s.
         #[inline(always)]
         pub(crate) fn match_tag(self, tag: Tag) -> BitMask {
-            BitMask(zero_bytes(self.0 ^ (LO * u64::from(tag.top()))))
+            BitMask(swar::match_byte(self.0, tag.top()))
         }
 
         /// `EMPTY_REST` slots.
         #[inline(always)]
         pub(crate) fn match_empty_rest(self) -> BitMask {
-            BitMask(zero_bytes(self.0))
+            BitMask(swar::zero_bytes(self.0))
         }
 
-        /// Empty slots (`EMPTY_REST` or `EMPTY_ONE`): bytes that are 0
-        /// once bit 0 is cleared.
+        /// Empty slots (`EMPTY_REST` or `EMPTY_ONE`).
         #[inline(always)]
         pub(crate) fn match_empty(self) -> BitMask {
-            BitMask(zero_bytes(self.0 & !LO))
+            BitMask(swar::le_one(self.0))
         }
 
         /// Non-empty slots (bytes `> 1`: in a bucket not evacuated, the
         /// live entries).
         #[inline(always)]
         pub(crate) fn match_full(self) -> BitMask {
-            BitMask(zero_bytes(self.0 & !LO) ^ HI)
+            BitMask(swar::le_one(self.0) ^ swar::HI)
         }
+    }
+}
+
+/// Portable SWAR (SIMD within a register): 8 bytes in a `u64`; a result
+/// has bit 7 of byte `i` set when byte `i` qualifies. Used where SSE2 is
+/// missing, and compiled for the tests everywhere, so that it is checked
+/// on x86_64 too.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+mod swar {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    pub(super) const HI: u64 = 0x8080_8080_8080_8080;
+
+    /// Exact "which bytes are zero" (no false positives, unlike the
+    /// classic `(x - LO) & !x & HI`, which must never happen here: a false
+    /// positive on an empty slot would read an uninitialised key).
+    #[inline(always)]
+    pub(super) fn zero_bytes(x: u64) -> u64 {
+        !(((x & !HI).wrapping_add(!HI)) | x) & HI
+    }
+
+    /// Bytes equal to `b`.
+    #[inline(always)]
+    pub(super) fn match_byte(x: u64, b: u8) -> u64 {
+        zero_bytes(x ^ (LO * u64::from(b)))
+    }
+
+    /// Bytes `<= 1`: zero once bit 0 is cleared.
+    #[inline(always)]
+    pub(super) fn le_one(x: u64) -> u64 {
+        zero_bytes(x & !LO)
     }
 }
 
@@ -284,5 +303,24 @@ mod tests {
             slots(g.match_tag(Tag::of(9 << 56))),
             (0..8).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn swar_masks_are_exact() {
+        let slots = |m: u64| {
+            (0..8)
+                .filter(|i| m & (0x80 << (8 * i)) != 0)
+                .collect::<Vec<_>>()
+        };
+        let w = u64::from_le_bytes([0u8, 1, 2, 5, 0x85, 0xff, 1, 0]);
+        assert_eq!(slots(swar::le_one(w)), vec![0, 1, 6, 7]);
+        assert_eq!(slots(swar::le_one(w) ^ swar::HI), vec![2, 3, 4, 5]);
+        assert_eq!(slots(swar::zero_bytes(w)), vec![0, 7]);
+        assert_eq!(slots(swar::match_byte(w, 5)), vec![3]);
+        assert_eq!(slots(swar::match_byte(w, 0x85)), vec![4]);
+        assert_eq!(slots(swar::match_byte(w, 0xff)), vec![5]);
+        // No false positive above a zero byte (the classic trick has one).
+        let w = u64::from_le_bytes([0, 1, 1, 1, 1, 1, 1, 1]);
+        assert_eq!(slots(swar::zero_bytes(w)), vec![0]);
     }
 }
