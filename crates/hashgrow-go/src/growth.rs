@@ -151,7 +151,8 @@ impl<K, V> RawTable<K, V> {
         }
         if self.growing() {
             // The next op evacuates old bucket `nevacuate` (unless it is
-            // already done): start loading it and its destinations now.
+            // already done): start loading it and its destinations (their
+            // tophash bytes and first slots, which it will write) now.
             let n = self.nevacuate;
             // SAFETY: `n < noldbuckets()`, and `n` (plus `noldbuckets()`
             // when doubling) is below `2^b`; only addresses are computed.
@@ -159,9 +160,13 @@ impl<K, V> RawTable<K, V> {
                 let old = self.oldbuckets.at(n);
                 old.prefetch_top();
                 old.prefetch_slots(3);
-                self.buckets.at(n).prefetch_slots(1);
+                let x = self.buckets.at(n);
+                x.prefetch_top();
+                x.prefetch_slots(1);
                 if !self.same_size {
-                    self.buckets.at(n + self.noldbuckets()).prefetch_slots(1);
+                    let y = self.buckets.at(n + self.noldbuckets());
+                    y.prefetch_top();
+                    y.prefetch_slots(1);
                 }
             }
         }
