@@ -33,32 +33,30 @@ trait M: Default {
     fn ins(&mut self, k: u64);
     fn has(&self, k: u64) -> bool;
 }
-impl M for GoMap<u64, u64> {
-    fn presized(n: usize) -> Self {
-        GoMap::with_capacity(n)
-    }
-    #[inline(always)]
-    fn ins(&mut self, k: u64) {
-        self.insert(k, k);
-    }
-    #[inline(always)]
-    fn has(&self, k: u64) -> bool {
-        self.get(&k).is_some()
-    }
+/// `M` for a map type with `insert(k, v)` and `get(&k)`, made presized by
+/// `$presized`.
+macro_rules! impl_m {
+    ($map:ty, $presized:expr) => {
+        impl M for $map {
+            fn presized(n: usize) -> Self {
+                $presized(n)
+            }
+            #[inline(always)]
+            fn ins(&mut self, k: u64) {
+                self.insert(k, k);
+            }
+            #[inline(always)]
+            fn has(&self, k: u64) -> bool {
+                self.get(&k).is_some()
+            }
+        }
+    };
 }
-impl M for hashbrown::HashMap<u64, u64, DefaultHashBuilder> {
-    fn presized(n: usize) -> Self {
-        Self::with_capacity_and_hasher(n, Default::default())
-    }
-    #[inline(always)]
-    fn ins(&mut self, k: u64) {
-        self.insert(k, k);
-    }
-    #[inline(always)]
-    fn has(&self, k: u64) -> bool {
-        self.get(&k).is_some()
-    }
-}
+impl_m!(GoMap<u64, u64>, GoMap::with_capacity);
+impl_m!(
+    hashbrown::HashMap<u64, u64, DefaultHashBuilder>,
+    |n| hashbrown::HashMap::with_capacity_and_hasher(n, Default::default())
+);
 
 #[inline(never)]
 fn build<T: M>(ks: &[u64], presized: bool) -> T {
