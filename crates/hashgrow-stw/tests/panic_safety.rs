@@ -27,9 +27,12 @@ fn assert_holds(m: &StwMap<Bomb, Val, Mix>, model: &BTreeMap<u64, u64>, log: &Rc
     assert_eq!(got, model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>());
 }
 
+/// Keys per test. Under Miri, small, but at least 40: the Eq test needs
+/// 4 keys sharing each of its 8 hash values (its fuse fires on a 4th
+/// comparison).
 fn size() -> u64 {
     if cfg!(miri) {
-        30
+        40
     } else {
         300
     }
