@@ -189,15 +189,7 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
     /// Inserts the key with `value` (this is where a grow may start) and
     /// returns the value.
     pub fn insert(self, value: V) -> &'a mut V {
-        let VacantEntry {
-            map,
-            hash,
-            key,
-            pos,
-        } = self;
-        let (b, i) = insert_slot(map, hash, key, pos, value);
-        // SAFETY: just written; the map stays borrowed for `'a`.
-        unsafe { &mut *b.val(i) }
+        self.insert_entry(value).into_mut()
     }
 
     /// Inserts and returns the occupied entry.
@@ -208,11 +200,9 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
             key,
             pos,
         } = self;
-        let (b, i) = insert_slot(map, hash, key, pos, value);
-        // SAFETY: the array exists (we just inserted); the index is masked.
-        // The slot is in the new array's chain for `hash`, also when the
-        // insert started a grow (`finish_insert` walks the chain again then).
-        let head = unsafe { map.raw.buckets.at(hash as usize & map.raw.mask()) };
+        let (b, i) = map.insert_new(hash, key, pos, value);
+        // SAFETY: the array exists: we just inserted.
+        let head = unsafe { map.raw.chain_head(hash) };
         OccupiedEntry {
             map,
             key: None,
@@ -221,23 +211,6 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
             idx: i,
         }
     }
-}
-
-fn insert_slot<K: Hash + Eq, V, S: BuildHasher>(
-    map: &mut GoMap<K, V, S>,
-    hash: u64,
-    key: K,
-    pos: VacantPos<K, V>,
-    value: V,
-) -> (Bucket<K, V>, usize) {
-    let hb = &map.hash_builder;
-    let (b, i) = map.raw.finish_insert(hash, pos, &|k: &K| hb.hash_one(k));
-    // SAFETY: `finish_insert` reserved this empty slot for us.
-    unsafe {
-        b.key(i).write(key);
-        b.val(i).write(value);
-    }
-    (b, i)
 }
 
 impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for Entry<'_, K, V, S> {

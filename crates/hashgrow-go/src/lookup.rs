@@ -95,6 +95,18 @@ impl<K, V> RawTable<K, V> {
         }
     }
 
+    /// The head of `hash`'s chain in the new array: where `begin_assign`
+    /// found the key, or where `finish_insert` put it (also when that
+    /// started a grow: it walks the chain again then).
+    ///
+    /// # Safety
+    /// The array exists (any `begin_assign` made sure of it).
+    #[inline(always)]
+    pub(crate) unsafe fn chain_head(&self, hash: u64) -> Bucket<K, V> {
+        // SAFETY: the index is masked to the array's size (caller: it exists).
+        unsafe { self.buckets.at(hash as usize & self.mask()) }
+    }
+
     /// The assign walk over chain `head`: the key's slot, or where it would
     /// go.
     ///

@@ -10,7 +10,7 @@ use hashgrow::{DefaultHashBuilder, EventHook, Stats, Table};
 use crate::entry::{Entry, OccupiedEntry, VacantEntry};
 use crate::iter::{IntoIter, Iter, IterMut, Keys, RawIter, Values, ValuesMut};
 use crate::layout::Bucket;
-use crate::lookup::Search;
+use crate::lookup::{Search, VacantPos};
 use crate::raw::RawTable;
 
 /// A hash map that grows exactly like the Go 1.19 runtime map: buckets of
@@ -336,16 +336,32 @@ where
                 Some(unsafe { std::mem::replace(&mut *b.val(i), value) })
             }
             Search::Vacant(pos) => {
-                let (b, i) = self.raw.finish_insert(hash, pos, &hasher);
-                // SAFETY: `finish_insert` reserved this empty slot (tophash
-                // written, count incremented) for us to initialise.
-                unsafe {
-                    b.key(i).write(key);
-                    b.val(i).write(value);
-                }
+                self.insert_new(hash, key, pos, value);
                 None
             }
         }
+    }
+
+    /// Second half of an insert of an absent key (`insert`,
+    /// `VacantEntry`): `finish_insert` (which may start a grow) takes the
+    /// slot, then the key and value are written into it.
+    #[inline(always)]
+    pub(crate) fn insert_new(
+        &mut self,
+        hash: u64,
+        key: K,
+        pos: VacantPos<K, V>,
+        value: V,
+    ) -> (Bucket<K, V>, usize) {
+        let hb = &self.hash_builder;
+        let (b, i) = self.raw.finish_insert(hash, pos, &|k: &K| hb.hash_one(k));
+        // SAFETY: `finish_insert` reserved this empty slot (tophash
+        // written, count incremented) for us to initialise.
+        unsafe {
+            b.key(i).write(key);
+            b.val(i).write(value);
+        }
+        (b, i)
     }
 
     /// Removes `key` and returns its value (Go's `delete(m, key)`, which also
@@ -402,9 +418,8 @@ where
             .begin_assign(hash, |k| *k == key, &|k: &K| hb.hash_one(k))
         {
             Search::Found(b, i) => {
-                // SAFETY: `begin_assign` made sure the array exists; the
-                // index is masked to its size.
-                let head = unsafe { self.raw.buckets.at(hash as usize & self.raw.mask()) };
+                // SAFETY: `begin_assign` made sure the array exists.
+                let head = unsafe { self.raw.chain_head(hash) };
                 Entry::Occupied(OccupiedEntry {
                     map: self,
                     key: Some(key),
