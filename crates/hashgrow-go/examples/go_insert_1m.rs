@@ -6,6 +6,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use hashgrow::testing::xorshift_keys;
 use hashgrow::DefaultHashBuilder;
 use hashgrow_go::GoMap;
 
@@ -16,26 +17,13 @@ fn best<F: FnMut() -> Duration>(mut f: F) -> Duration {
     (0..ROUNDS).map(|_| f()).min().unwrap()
 }
 
-fn keys() -> Vec<u64> {
-    // A fixed pseudo-random permutation-ish sequence (same for both maps).
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    (0..N)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        })
-        .collect()
-}
-
 fn main() {
     let lat_n: u64 = std::env::args()
         .nth(1)
         .map_or(10_000_000, |s| s.parse().unwrap());
     for (label, ks) in [
         ("sequential", (0..N).collect::<Vec<_>>()),
-        ("random", keys()),
+        ("random", xorshift_keys(0x2545_f491_4f6c_dd1d, N as usize)),
     ] {
         let go_ins = best(|| {
             let t = Instant::now();

@@ -10,23 +10,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use hashgrow::testing::xorshift_keys;
 use hashgrow::DefaultHashBuilder;
 use hashgrow_go::GoMap;
 
 static N: std::sync::LazyLock<u64> =
     std::sync::LazyLock::new(|| std::env::var("N").map_or(1_000_000, |n| n.parse().unwrap()));
-
-fn keys(seed: u64) -> Vec<u64> {
-    let mut x = seed;
-    (0..*N)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        })
-        .collect()
-}
 
 trait M: Default {
     fn presized(n: usize) -> Self;
@@ -81,8 +70,8 @@ fn lookups<T: M>(m: &T, qs: &[u64]) -> usize {
 }
 
 fn run<T: M>(op: &str, rounds: usize) {
-    let ks = keys(0x2545_f491_4f6c_dd1d);
-    let misses = keys(0x1234_5678_9abc_def1);
+    let ks = xorshift_keys(0x2545_f491_4f6c_dd1d, *N as usize);
+    let misses = xorshift_keys(0x1234_5678_9abc_def1, *N as usize);
     let mut best = f64::MAX;
     if op == "insert" {
         for _ in 0..rounds {

@@ -8,6 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use hashgrow::testing::xorshift_keys;
 use hashgrow::DefaultHashBuilder;
 use hashgrow_java::JavaMap;
 
@@ -35,19 +36,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn keys() -> Vec<u64> {
-    // Pseudo-random keys (a fixed xorshift), as well as sequential ones.
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    (0..N)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        })
-        .collect()
-}
-
 fn time<F: FnMut() -> usize>(mut f: F) -> Duration {
     let mut runs = Vec::new();
     for _ in 0..RUNS {
@@ -59,7 +47,8 @@ fn time<F: FnMut() -> usize>(mut f: F) -> Duration {
 }
 
 fn main() {
-    let random = keys();
+    // Pseudo-random keys (a fixed xorshift), as well as sequential ones.
+    let random = xorshift_keys(0x9E37_79B9_7F4A_7C15, N as usize);
     let sequential: Vec<u64> = (0..N).collect();
     for (name, ks) in [("sequential", &sequential), ("random", &random)] {
         let java = time(|| {

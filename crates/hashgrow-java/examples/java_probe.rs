@@ -7,23 +7,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use hashgrow::testing::xorshift_keys;
 use hashgrow::DefaultHashBuilder;
 use hashgrow_java::JavaMap;
 
 const N: usize = 1_000_000;
 const RUNS: usize = 15;
-
-fn keys(seed: u64, n: usize) -> Vec<u64> {
-    let mut x = seed;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        })
-        .collect()
-}
 
 /// Best and median of `v`, in ns per op.
 fn summary(mut v: Vec<f64>) -> (f64, f64) {
@@ -32,8 +21,8 @@ fn summary(mut v: Vec<f64>) -> (f64, f64) {
 }
 
 fn main() {
-    let ks = keys(0x9E37_79B9_7F4A_7C15, N);
-    let misses = keys(0x1234_5678_9ABC_DEF1, N);
+    let ks = xorshift_keys(0x9E37_79B9_7F4A_7C15, N);
+    let misses = xorshift_keys(0x1234_5678_9ABC_DEF1, N);
     let per = |t: Instant| t.elapsed().as_secs_f64() * 1e9 / N as f64;
     let (mut ji, mut jh, mut jm, mut bi, mut bh, mut bm) = Default::default();
     let (mut jp, mut bp) = (Vec::new(), Vec::new());

@@ -4,6 +4,21 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// `n` pseudo-random keys: the xorshift64 sequence (13, 7, 17) after `seed`
+/// (non-zero). The examples' timing loops use it, so that the same seed
+/// gives every map the same keys.
+pub fn xorshift_keys(seed: u64, n: usize) -> Vec<u64> {
+    let mut x = seed;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        })
+        .collect()
+}
+
 /// Keys per hostile-hasher test: small under Miri.
 pub fn hostile_n() -> u64 {
     if cfg!(miri) {
