@@ -233,18 +233,21 @@ where
         unsafe { &mut *self.table.slot(i) }
     }
 
-    /// Inserts a new entry known to be absent; grows first if needed.
-    #[inline]
-    fn insert_new(&mut self, hash: u64, key: K, value: V) -> usize {
+    /// Inserts a new entry known to be absent into `slot`, the free slot
+    /// `find_or_insert_slot` returned for it; grows first if needed (then
+    /// the entry goes where the new table says). Returns its slot.
+    #[inline(always)]
+    fn insert_new(&mut self, slot: usize, hash: u64, key: K, value: V) -> usize {
         let Self {
             table,
             hash_builder,
             hook,
         } = self;
-        table.insert(
+        table.insert_at(
+            slot,
             hash,
             (key, value),
-            |(k, _)| hash_builder.hash_one(k),
+            make_hasher(hash_builder),
             |_, report| report_grow(hook, report),
         )
     }
@@ -260,24 +263,13 @@ where
     #[inline(always)]
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let hash = self.hash(&key);
-        let Self {
-            table,
-            hash_builder,
-            hook,
-        } = self;
-        let slot = match table.find_or_insert_slot(hash, |(k, _)| *k == key) {
-            // SAFETY: `Ok` is a FULL slot; `&mut self` makes it unique.
-            Ok(i) => return Some(std::mem::replace(unsafe { &mut (*table.slot(i)).1 }, value)),
-            Err(slot) => slot,
-        };
-        table.insert_at(
-            slot,
-            hash,
-            (key, value),
-            |(k, _)| hash_builder.hash_one(k),
-            |_, report| report_grow(hook, report),
-        );
-        None
+        match self.table.find_or_insert_slot(hash, |(k, _)| *k == key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entry_at_mut(i).1, value)),
+            Err(slot) => {
+                self.insert_new(slot, hash, key, value);
+                None
+            }
+        }
     }
 
     /// The value for `key`.
@@ -364,10 +356,9 @@ where
     /// Makes room for `additional` more entries, growing now (moving every
     /// entry once) rather than during later inserts.
     pub fn reserve(&mut self, additional: usize) {
-        let hb = &self.hash_builder;
         if let Some(report) = self
             .table
-            .reserve(additional, &|(k, _): &(K, V)| hb.hash_one(k))
+            .reserve(additional, &make_hasher(&self.hash_builder))
         {
             report_grow(&mut self.hook, report);
         }
@@ -384,12 +375,13 @@ where
     /// ```
     pub fn entry(&mut self, key: K) -> Entry<'_, K, V, S> {
         let hash = self.hash(&key);
-        match self.table.find(hash, |(k, _)| *k == key) {
-            Some(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
-            None => Entry::Vacant(VacantEntry {
+        match self.table.find_or_insert_slot(hash, |(k, _)| *k == key) {
+            Ok(index) => Entry::Occupied(OccupiedEntry { map: self, index }),
+            Err(slot) => Entry::Vacant(VacantEntry {
                 map: self,
                 hash,
                 key,
+                slot,
             }),
         }
     }
@@ -399,9 +391,13 @@ where
     /// the first violation. For tests; O(n).
     #[doc(hidden)]
     pub fn check_invariants(&self) {
-        let hb = &self.hash_builder;
-        self.table.check_invariants(|(k, _)| hb.hash_one(k));
+        self.table.check_invariants(make_hasher(&self.hash_builder));
     }
+}
+
+/// The hash of an entry, by its key (what a rebuild rehashes with).
+fn make_hasher<K: Hash, V, S: BuildHasher>(hash_builder: &S) -> impl Fn(&(K, V)) -> u64 + '_ {
+    move |(k, _)| hash_builder.hash_one(k)
 }
 
 /// Tells the hook (if any) about a grow.
@@ -441,6 +437,8 @@ pub struct VacantEntry<'a, K, V, S> {
     map: &'a mut StwMap<K, V, S>,
     hash: u64,
     key: K,
+    /// Where the key goes unless the insert grows the table first.
+    slot: usize,
 }
 
 impl<'a, K: Hash + Eq, V, S: BuildHasher> Entry<'a, K, V, S> {
@@ -525,7 +523,7 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
     }
     /// Inserts `value` (growing first if needed) and returns it.
     pub fn insert(self, value: V) -> &'a mut V {
-        let i = self.map.insert_new(self.hash, self.key, value);
+        let i = self.map.insert_new(self.slot, self.hash, self.key, value);
         &mut self.map.entry_at_mut(i).1
     }
 }

@@ -323,20 +323,6 @@ impl<T> RawTable<T> {
         }
     }
 
-    /// Inserts `value`, which must not be present, growing first if needed.
-    /// Returns its slot.
-    #[inline]
-    pub(crate) fn insert(
-        &mut self,
-        hash: u64,
-        value: T,
-        hasher: impl Fn(&T) -> u64,
-        on_grow: impl FnOnce(&mut Self, GrowReport),
-    ) -> usize {
-        let slot = self.find_insert_slot_or_unallocated(hash);
-        self.insert_at(slot, hash, value, hasher, on_grow)
-    }
-
     /// Puts `value` in `slot` (a free slot on `hash`'s probe sequence), or,
     /// when that would use the last EMPTY slot allowed, grows first and
     /// puts it where the new table says.
@@ -365,15 +351,6 @@ impl<T> RawTable<T> {
         unsafe { self.slot(slot).write(value) };
         self.items += 1;
         slot
-    }
-
-    #[inline]
-    fn find_insert_slot_or_unallocated(&self, hash: u64) -> usize {
-        if self.is_allocated() {
-            self.find_insert_slot(hash)
-        } else {
-            0 // the static group: EMPTY, with growth_left == 0, so we grow
-        }
     }
 
     /// Removes the element in slot `i` and returns it.
