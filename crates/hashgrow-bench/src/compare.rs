@@ -8,7 +8,7 @@ use hashgrow::hash::{ByteSumBuildHasher, FnvBuildHasher, FxBuildHasher, HashKind
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::keys::{prefix_key, string_key, struct_key, u64_key, BenchKey, KeyKind, Keys};
-use crate::measure::{Config, LookupJob, RunOutput, RunResult, ScenarioJob, Workload};
+use crate::measure::{Config, RunOutput, RunResult, ScenarioJob, Workload};
 use crate::strategy::{with_maps, Strategy};
 use crate::{plots, report};
 
@@ -62,25 +62,15 @@ fn run_one<K: BenchKey, S: BuildHasher + Default>(
     keys: &Keys<K>,
     config: &Config,
 ) -> RunOutput {
-    match workload {
-        Workload::Lookup => with_maps::<K, u64, S, _>(
+    with_maps::<K, u64, S, _>(
+        strategy,
+        ScenarioJob {
             strategy,
-            LookupJob {
-                strategy,
-                keys,
-                config,
-            },
-        ),
-        _ => with_maps::<K, u64, S, _>(
-            strategy,
-            ScenarioJob {
-                strategy,
-                workload,
-                keys,
-                config,
-            },
-        ),
-    }
+            workload,
+            keys,
+            config,
+        },
+    )
 }
 
 fn run_hashed<K: BenchKey>(

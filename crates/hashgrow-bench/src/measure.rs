@@ -17,7 +17,7 @@
 //!    as `timer_overhead_ns`; it is included in (not subtracted from) the
 //!    percentiles.
 //!
-//! The `lookup` workload is separate ([`run_lookup`]): timed hits and misses
+//! The `lookup` workload is separate (`ScenarioJob::run_lookup`): timed hits and misses
 //! on a full map, per-lookup latency, and lookups interleaved with inserts
 //! while the map grows.
 
@@ -184,11 +184,14 @@ pub struct Churn<'a, K> {
     pub keys: &'a Keys<K>,
 }
 
-/// The state of [`Churn`]: which keys are live, and owned fresh keys.
+/// The state of [`Churn`]: which keys are live, owned fresh keys, and the
+/// position in `live` each op removes (drawn before timing, so the timed
+/// loop does no random-number work).
 pub struct ChurnState<K> {
     /// Live key ids: `id < n` is `present[id]`, else `fresh[id - n]`.
     live: Vec<usize>,
     fresh: Vec<K>,
+    victims: Vec<usize>,
 }
 
 impl<K: BenchKey> Churn<'_, K> {
@@ -211,9 +214,13 @@ impl<K: BenchKey> Scenario<K> for Churn<'_, K> {
         self.keys.fresh.len()
     }
     fn state(&self) -> ChurnState<K> {
+        let n = self.keys.present.len() as u64;
         ChurnState {
             live: (0..self.keys.present.len()).collect(),
             fresh: self.keys.fresh.clone(),
+            victims: (0..self.ops() as u64)
+                .map(|i| (splitmix64(i ^ 0xc4) % n) as usize)
+                .collect(),
         }
     }
     fn build<M: BenchMap<K, u64>>(&self) -> M {
@@ -226,7 +233,7 @@ impl<K: BenchKey> Scenario<K> for Churn<'_, K> {
     #[inline]
     fn op<M: BenchMap<K, u64>>(&self, m: &mut M, st: &mut ChurnState<K>, i: usize) {
         let n = st.live.len();
-        let j = (splitmix64(i as u64 ^ 0xc4u64) % n as u64) as usize;
+        let j = st.victims[i];
         m.remove(self.key(st.live[j]));
         m.insert(mem::take(&mut st.fresh[i]), i as u64);
         st.live[j] = n + i;
@@ -400,7 +407,7 @@ fn fill_percentiles(r: &mut RunResult, hist: &Histogram<u64>) {
     r.ops_over_100us = hist.count_between(100_001, u64::MAX);
 }
 
-/// One strategy on one workload (not `lookup`).
+/// One strategy on one workload.
 pub struct ScenarioJob<'a, K> {
     pub strategy: Strategy,
     pub workload: Workload,
@@ -413,7 +420,7 @@ impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
 
     fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> RunOutput {
         match self.workload {
-            Workload::Insert | Workload::Lookup => self.run_scenario::<Fast, Counting, _>(&Fill {
+            Workload::Insert => self.run_scenario::<Fast, Counting, _>(&Fill {
                 keys: &self.keys.present,
                 capacity: 0,
             }),
@@ -422,6 +429,7 @@ impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
                 capacity: self.keys.present.len(),
             }),
             Workload::Churn => self.run_scenario::<Fast, Counting, _>(&Churn { keys: self.keys }),
+            Workload::Lookup => self.run_lookup::<Fast, Counting>(),
         }
     }
 }
@@ -462,10 +470,6 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
 
         let n = sc.n();
         let mut r = RunResult {
-            strategy: self.strategy.name().to_string(),
-            workload: self.workload.name().to_string(),
-            keys: self.config.keys.clone(),
-            hasher: self.config.hasher.clone(),
             n,
             ops,
             ns_per_op: total_ns / ops as f64,
@@ -483,24 +487,29 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             final_bytes: sp.final_bytes,
             bytes_per_entry: sp.final_bytes as f64 / n.max(1) as f64,
             grow_peak_ratio: sp.grow_peak_ratio,
-            ..RunResult::default()
+            ..self.result_header()
         };
         fill_percentiles(&mut r, &hist);
         RunOutput { result: r, trace }
     }
 }
 
-/// The `lookup` workload for one strategy.
-pub struct LookupJob<'a, K> {
-    pub strategy: Strategy,
-    pub keys: &'a Keys<K>,
-    pub config: &'a Config,
-}
+impl<K: BenchKey> ScenarioJob<'_, K> {
+    /// The fields every result of this job starts with.
+    fn result_header(&self) -> RunResult {
+        RunResult {
+            strategy: self.strategy.name().to_string(),
+            workload: self.workload.name().to_string(),
+            keys: self.config.keys.clone(),
+            hasher: self.config.hasher.clone(),
+            ..RunResult::default()
+        }
+    }
 
-impl<K: BenchKey> WithMaps<K, u64> for LookupJob<'_, K> {
-    type Output = RunOutput;
-
-    fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> RunOutput {
+    /// The `lookup` workload: timed hits and misses on a full map,
+    /// per-lookup latency, and lookups interleaved with inserts while the
+    /// map grows.
+    fn run_lookup<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(&self) -> RunOutput {
         let present = &self.keys.present;
         let n = present.len();
         let fill = Fill {
@@ -552,10 +561,6 @@ impl<K: BenchKey> WithMaps<K, u64> for LookupJob<'_, K> {
         drop(m);
 
         let mut r = RunResult {
-            strategy: self.strategy.name().to_string(),
-            workload: "lookup".to_string(),
-            keys: self.config.keys.clone(),
-            hasher: self.config.hasher.clone(),
             n,
             ops: n,
             ns_per_op: median(hits.clone()),
@@ -568,7 +573,7 @@ impl<K: BenchKey> WithMaps<K, u64> for LookupJob<'_, K> {
             entries_moved: stats.entries_moved,
             grows: stats.grows,
             same_size_grows: stats.same_size_grows,
-            ..RunResult::default()
+            ..self.result_header()
         };
         fill_percentiles(&mut r, &hist);
         let trace = self.config.record.then(|| Trace {
@@ -664,8 +669,9 @@ mod tests {
         let keys = Keys::generate(2000, 0, string_key);
         let config = config();
         for s in [Strategy::Go, Strategy::Stw] {
-            let job = LookupJob {
+            let job = ScenarioJob {
                 strategy: s,
+                workload: Workload::Lookup,
                 keys: &keys,
                 config: &config,
             };
