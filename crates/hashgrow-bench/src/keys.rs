@@ -50,14 +50,7 @@ pub struct Pair {
 pub trait BenchKey: Clone + Hash + Ord + Default + Debug {}
 impl<T: Clone + Hash + Ord + Default + Debug> BenchKey for T {}
 
-/// SplitMix64's finaliser: a bijection on u64, so distinct inputs give
-/// distinct, well-spread outputs.
-pub fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+pub use hashgrow::hash::splitmix64;
 
 /// Key number `i` as a u64.
 pub fn u64_key(i: u64) -> u64 {
