@@ -21,8 +21,9 @@
 //! confidence intervals are wider than criterion's defaults give. Pass
 //! `--measurement-time`/`--sample-size` on the command line for longer runs.
 //!
-//! Under `cargo test` (or `cargo bench -- --test`) criterion runs each
-//! benchmark once, without timing.
+//! Under `cargo test --workspace` (this target has `test = true`) or
+//! `cargo bench -- --test`, criterion runs each benchmark once, without
+//! timing, so the result checks below run with the other tests.
 
 use std::hint::black_box;
 use std::time::Duration;
