@@ -467,13 +467,24 @@ where
     V: Clone,
     S: BuildHasher + Clone,
 {
-    /// A map with the same entries, hasher and load factor, built by
-    /// inserting the entries in this map's iteration order into a fresh
-    /// map: its capacity, bins and iteration order may differ from this
-    /// map's (as with a Java copy constructor).
+    /// A map with the same entries, hasher and load factor, built as
+    /// `HashMap.clone()` does: an empty map with this load factor, sized
+    /// for the entries as `putMapEntries` sizes it (`tableSizeFor(size /
+    /// loadFactor + 1)`; nothing when empty), then the entries inserted in
+    /// this map's iteration order. Its capacity, bins and iteration order
+    /// may differ from this map's.
     fn clone(&self) -> Self {
+        let lf = self.raw.load_factor;
+        let initial = (!self.is_empty()).then(|| {
+            let ft = self.len() as f32 / lf + 1.0;
+            if ft < crate::raw::MAXIMUM_CAPACITY as f32 {
+                ft as usize
+            } else {
+                crate::raw::MAXIMUM_CAPACITY
+            }
+        });
         let mut m = JavaMap {
-            raw: RawTable::new(None, self.raw.load_factor),
+            raw: RawTable::new(initial, lf),
             hash_builder: self.hash_builder.clone(),
         };
         m.raw.treeify_enabled = self.raw.treeify_enabled;

@@ -375,3 +375,23 @@ fn long_bins_drop_without_recursion() {
     assert_eq!(m.longest_bin() as u64, n);
     drop(m);
 }
+
+#[test]
+fn clone_sizes_like_hashmap_clone_and_keeps_the_load_factor() {
+    // JDK: `m.clone()` of 40 entries with load factor 2.0 gets
+    // tableSizeFor(40 / 2.0 + 1) = 32 bins, threshold 64, and then grows
+    // by that load factor.
+    let mut m: JavaMap<u64, u64> = JavaMap::with_capacity_and_load_factor(0, 2.0);
+    m.extend((0..40).map(|k| (k, k)));
+    let mut c = m.clone();
+    assert_eq!(c, m);
+    assert_eq!(c.capacity(), 32);
+    c.extend((40..64).map(|k| (k, k)));
+    assert_eq!(c.capacity(), 32, "64 entries fit under threshold 64");
+    c.insert(64, 64);
+    assert_eq!(c.capacity(), 64);
+    // An empty clone starts like `new HashMap<>()` (the JDK's default
+    // first table), as `HashMap.clone()` of an empty map does.
+    let e: JavaMap<u64, u64> = JavaMap::with_capacity_and_load_factor(100, 2.0);
+    assert_eq!(e.clone().capacity(), 0);
+}
