@@ -82,17 +82,24 @@ impl<K, V> RawTable<K, V> {
             let n = self.arena.link(e);
             let next = n.next;
             if n.hash == hash && self.arena.key(e).borrow() == key {
-                if prev == NIL {
-                    self.table[bin] = next;
-                } else {
-                    self.arena.set_next(prev, next);
-                }
+                self.list_unlink(bin, prev, e);
                 return Some(e);
             }
             prev = e;
             e = next;
         }
         None
+    }
+
+    /// Unlinks `e` from list bin `bin`; `prev` is its predecessor, or NIL for the head.
+    #[inline]
+    pub(crate) fn list_unlink(&mut self, bin: usize, prev: u32, e: u32) {
+        let next = self.arena.next(e);
+        if prev == NIL {
+            self.table[bin] = next;
+        } else {
+            self.arena.set_next(prev, next);
+        }
     }
 
     /// Resize of a list bin: old bin `j` of a table of `old_cap` bins goes

@@ -72,9 +72,12 @@ impl<K: Ord, V> RawTable<K, V> {
         assert_eq!(a, l, "bin {b}: tree and list hold different nodes");
         for w in in_tree.windows(2) {
             let (x, y) = (w[0], w[1]);
-            let o = (self.arena.hash(x) as i32)
-                .cmp(&(self.arena.hash(y) as i32))
-                .then_with(|| self.arena.key(x).cmp(self.arena.key(y)));
+            let o = crate::tree::tree_cmp(
+                self.arena.hash(x),
+                self.arena.key(x),
+                self.arena.hash(y),
+                self.arena.key(y),
+            );
             assert_eq!(o, Ordering::Less, "bin {b}: tree out of order");
         }
     }

@@ -241,14 +241,7 @@ impl<K, V> RawTable<K, V> {
         if head == NIL || head & TREE_BIT != 0 {
             return;
         }
-        let root = self.treeify(head);
-        self.table[bin] = root | TREE_BIT;
-        self.tree_bins += 1;
-        self.counters.treeifies += 1;
-        if self.hook.is_some() {
-            let nodes = self.list_len(root);
-            self.emit(Event::Treeify { bin, nodes });
-        }
+        self.treeify_into(bin, head, None);
     }
 
     // ---- growth ---------------------------------------------------------
@@ -379,12 +372,7 @@ impl<K, V> RawTable<K, V> {
                 e = self.arena.next(e);
                 assert!(e != NIL, "JavaMap: node not in its bin");
             }
-            let next = self.arena.next(x);
-            if prev == NIL {
-                self.table[bin] = next;
-            } else {
-                self.arena.set_next(prev, next);
-            }
+            self.list_unlink(bin, prev, x);
         } else {
             self.remove_tree_node(bin, x);
         }

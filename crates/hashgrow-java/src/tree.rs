@@ -41,7 +41,7 @@ use crate::raw::{Links, Put, RawTable, TREE_BIT, UNTREEIFY_THRESHOLD};
 
 /// Compares `(h1, k1)` with `(h2, k2)` in tree order.
 #[inline]
-fn tree_cmp<Q: Ord + ?Sized>(h1: u32, k1: &Q, h2: u32, k2: &Q) -> Ordering {
+pub(crate) fn tree_cmp<Q: Ord + ?Sized>(h1: u32, k1: &Q, h2: u32, k2: &Q) -> Ordering {
     (h1 as i32).cmp(&(h2 as i32)).then_with(|| k1.cmp(k2))
 }
 
@@ -91,11 +91,9 @@ impl<K, V> RawTable<K, V> {
         K: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        let h = hash as i32;
         let mut p = root;
         while p != NIL {
-            let ph = self.arena.hash(p) as i32;
-            p = match h.cmp(&ph).then_with(|| key.cmp(self.arena.key(p).borrow())) {
+            p = match tree_cmp(hash, key, self.arena.hash(p), self.arena.key(p).borrow()) {
                 Ordering::Less => self.left(p),
                 Ordering::Greater => self.right(p),
                 Ordering::Equal => return p,
@@ -204,10 +202,19 @@ impl<K, V> RawTable<K, V> {
         }
     }
 
-    #[cold]
-    fn note_treeify(&mut self, bin: usize, nodes: usize) {
+    /// Installs the list from `head` as tree bin `bin` (the slot holds the
+    /// list while `Ord` runs, so a panic leaves a list bin).
+    pub(crate) fn treeify_into(&mut self, bin: usize, head: u32, nodes: Option<usize>)
+    where
+        K: Ord,
+    {
+        self.table[bin] = head;
+        let root = self.treeify(head);
+        self.table[bin] = root | TREE_BIT;
+        self.tree_bins += 1;
         self.counters.treeifies += 1;
         if self.hook.is_some() {
+            let nodes = nodes.unwrap_or_else(|| self.list_len(root));
             self.emit(Event::Treeify { bin, nodes });
         }
     }
@@ -278,9 +285,7 @@ impl<K, V> RawTable<K, V> {
         while e != NIL {
             let n = self.arena.link(e);
             let next = n.next;
-            self.arena.set_next(e, NIL);
             if n.hash & bit == 0 {
-                self.lk(e).prev = lo_tail;
                 if lo_tail == NIL {
                     lo_head = e;
                 } else {
@@ -289,7 +294,6 @@ impl<K, V> RawTable<K, V> {
                 lo_tail = e;
                 lc += 1;
             } else {
-                self.lk(e).prev = hi_tail;
                 if hi_tail == NIL {
                     hi_head = e;
                 } else {
@@ -299,6 +303,12 @@ impl<K, V> RawTable<K, V> {
                 hc += 1;
             }
             e = next;
+        }
+        if lo_tail != NIL {
+            self.arena.set_next(lo_tail, NIL);
+        }
+        if hi_tail != NIL {
+            self.arena.set_next(hi_tail, NIL);
         }
         self.counters.nodes_relinked += (lc + hc) as u64;
         self.tree_bins -= 1;
@@ -315,13 +325,7 @@ impl<K, V> RawTable<K, V> {
                 self.table[bin] = head | TREE_BIT;
                 self.tree_bins += 1;
             } else {
-                // Install the half as a list first so a panicking `Ord`
-                // leaves a consistent (list) bin.
-                self.table[bin] = head;
-                let root = self.treeify(head);
-                self.table[bin] = root | TREE_BIT;
-                self.tree_bins += 1;
-                self.note_treeify(bin, count);
+                self.treeify_into(bin, head, Some(count));
             }
         }
     }
