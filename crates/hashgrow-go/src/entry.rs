@@ -19,9 +19,6 @@ pub enum Entry<'a, K, V, S> {
 /// A present key's entry.
 pub struct OccupiedEntry<'a, K, V, S> {
     pub(crate) map: &'a mut GoMap<K, V, S>,
-    /// The key passed to `entry` (for `replace_key`-like uses; dropped with
-    /// the entry otherwise).
-    pub(crate) key: Option<K>,
     pub(crate) head: Bucket<K, V>,
     pub(crate) bucket: Bucket<K, V>,
     pub(crate) idx: usize,
@@ -153,7 +150,6 @@ impl<'a, K, V, S> OccupiedEntry<'a, K, V, S> {
     /// which `GoMap::entry` already ran) and returns the stored key and
     /// value.
     pub fn remove_entry(self) -> (K, V) {
-        let _ = self.key;
         // SAFETY: `(bucket, idx)` is a live slot of the new-array chain
         // `head` (found by the assign walk, nothing moved since).
         unsafe { self.map.raw.take(self.head, self.bucket, self.idx) }
@@ -205,7 +201,6 @@ impl<'a, K: Hash + Eq, V, S: BuildHasher> VacantEntry<'a, K, V, S> {
         let head = unsafe { map.raw.chain_head(hash) };
         OccupiedEntry {
             map,
-            key: None,
             head,
             bucket: b,
             idx: i,

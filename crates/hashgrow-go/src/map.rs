@@ -422,7 +422,6 @@ where
                 let head = unsafe { self.raw.chain_head(hash) };
                 Entry::Occupied(OccupiedEntry {
                     map: self,
-                    key: Some(key),
                     head,
                     bucket: b,
                     idx: i,

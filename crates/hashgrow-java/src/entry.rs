@@ -18,8 +18,6 @@ pub struct OccupiedEntry<'a, K, V> {
     pub(crate) raw: &'a mut RawTable<K, V>,
     pub(crate) hash: u32,
     pub(crate) index: u32,
-    /// The key given to `entry` (the stored one is kept).
-    pub(crate) key: Option<K>,
 }
 
 /// An absent key's entry.
@@ -109,7 +107,6 @@ impl<'a, K, V> OccupiedEntry<'a, K, V> {
     }
     /// Removes the entry, returning the stored key and the value.
     pub fn remove_entry(self) -> (K, V) {
-        drop(self.key);
         self.raw.remove_node(self.hash, self.index)
     }
 }

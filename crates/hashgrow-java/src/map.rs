@@ -387,7 +387,6 @@ where
                 raw: &mut self.raw,
                 hash,
                 index: i,
-                key: Some(key),
             })
         }
     }
