@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 out=docs/generated
 mkdir -p "$out"
 cargo build --release -p hashgrow-bench
-bin=target/release/hashgrow
+bin="${CARGO_TARGET_DIR:-target}/release/hashgrow"
 
 run() { # run NAME ARGS...: saves NAME.txt (command + table) and NAME.json
   local name=$1; shift
@@ -41,6 +41,5 @@ run keys-string   compare --keys string --n 300000
 run keys-prefix   compare --keys prefix --n 300000
 run keys-struct   compare --keys struct --n 300000
 run insert-10m    compare --n 10000000 --repeat 1 --strategies go,java,stw,hashbrown,griddle
-echo "== hashdist" >&2
-{ echo "\$ hashgrow hashdist"; "$bin" hashdist --json "$out/hashdist.json"; } > "$out/hashdist.txt"
+run hashdist      hashdist
 echo "done: $out" >&2
