@@ -32,8 +32,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: forwarded with the caller's guarantees.
         let p = unsafe { System.alloc(layout) };
         if on() && !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK.fetch_max(now, Relaxed);
+            grew(layout.size());
         }
         p
     }
@@ -44,14 +43,13 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: forwarded with the caller's guarantees.
         let p = unsafe { System.alloc_zeroed(layout) };
         if on() && !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-            PEAK.fetch_max(now, Relaxed);
+            grew(layout.size());
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if on() {
-            LIVE.fetch_sub(layout.size().min(LIVE.load(Relaxed)), Relaxed);
+            shrank(layout.size());
         }
         // SAFETY: forwarded with the caller's guarantees.
         unsafe { System.dealloc(ptr, layout) }
@@ -61,15 +59,25 @@ unsafe impl GlobalAlloc for CountingAlloc {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if on() && !p.is_null() {
             if new_size >= layout.size() {
-                let now =
-                    LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-                PEAK.fetch_max(now, Relaxed);
+                grew(new_size - layout.size());
             } else {
-                LIVE.fetch_sub((layout.size() - new_size).min(LIVE.load(Relaxed)), Relaxed);
+                shrank(layout.size() - new_size);
             }
         }
         p
     }
+}
+
+/// Counts `n` more live bytes, raising the peak.
+fn grew(n: usize) {
+    let now = LIVE.fetch_add(n, Relaxed) + n;
+    PEAK.fetch_max(now, Relaxed);
+}
+
+/// Counts `n` fewer live bytes (never below zero: a block allocated before
+/// counting started may be freed while it runs).
+fn shrank(n: usize) {
+    LIVE.fetch_sub(n.min(LIVE.load(Relaxed)), Relaxed);
 }
 
 /// Starts counting from zero: bytes allocated before this call are not

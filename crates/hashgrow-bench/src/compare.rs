@@ -161,7 +161,8 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
     let runs: Vec<RunResult> = outputs.iter().map(|o| o.result.clone()).collect();
 
     println!("{}", report::describe(&args, &runs));
-    print!("{}", report::table(args.workload, &runs));
+    let table = report::table(args.workload, &runs);
+    print!("{table}");
     if args.workload == Workload::Prealloc {
         println!();
         print!("{}", report::prealloc_savings(&runs));
@@ -176,17 +177,13 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
             runs: &runs,
             machine: report::Machine::here(),
         };
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        report::write_json(path, &doc)?;
     }
     if let Some(path) = &args.csv {
         report::write_csv(path, &runs)?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(dir) = &args.plots {
-        let table = report::table(args.workload, &runs);
         plots::write_all(dir, &outputs, &table)?;
         eprintln!("wrote plots and index.html to {}", dir.display());
     }

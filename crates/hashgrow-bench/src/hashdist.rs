@@ -332,10 +332,7 @@ pub fn hashdist(args: HashdistArgs) -> Result<(), String> {
             uniform_std_dev: expected,
             rows: &rows,
         };
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        crate::report::write_json(path, &doc)?;
     }
     Ok(())
 }

@@ -78,13 +78,18 @@ fn panel_builder<'a, 'b>(
     builder
 }
 
+/// The longest run's op count: the x range shared by the charts.
+fn max_ops(outs: &[&RunOutput]) -> f64 {
+    outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64
+}
+
 fn latency_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
     let (root, areas) = panel_figure(
         path,
         outs.len(),
         "Latency of every op (max per column), log scale",
     )?;
-    let ops = outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64;
+    let ops = max_ops(outs);
     let top = outs
         .iter()
         .filter_map(|o| o.trace.as_ref())
@@ -118,7 +123,7 @@ fn latency_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
 fn moved_chart(path: &Path, outs: &[&RunOutput]) -> PlotResult {
     let root = SVGBackend::new(path, (WIDTH, 450)).into_drawing_area();
     root.fill(&WHITE)?;
-    let ops = outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64;
+    let ops = max_ops(outs);
     let top = outs
         .iter()
         .filter_map(|o| o.trace.as_ref()?.moved_cum.last().copied())
@@ -215,7 +220,7 @@ fn heap_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
         outs.len(),
         "Heap high-water within each op; shaded: a grow in progress",
     )?;
-    let ops = outs.iter().map(|o| o.result.ops).max().unwrap_or(1) as f64;
+    let ops = max_ops(outs);
     let top = outs
         .iter()
         .map(|o| o.result.peak_bytes)
@@ -243,7 +248,8 @@ fn heap_panels(path: &Path, outs: &[&RunOutput]) -> PlotResult {
             Rectangle::new(
                 [
                     (s as f64, 0.0),
-                    ((e as f64).max(s as f64 + ops / 800.0), top),
+                    // At least one column wide, so a short grow stays visible.
+                    ((e as f64).max(s as f64 + ops / COLUMNS as f64), top),
                 ],
                 color.mix(0.6).filled(),
             )

@@ -310,6 +310,15 @@ pub fn prealloc_savings(runs: &[RunResult]) -> String {
     )
 }
 
+/// Writes `doc` as pretty-printed JSON to `path` and says so on stderr.
+pub fn write_json(path: &std::path::Path, doc: &impl Serialize) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
 /// Writes every result as one CSV row.
 pub fn write_csv(path: &std::path::Path, runs: &[RunResult]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
