@@ -16,8 +16,9 @@
 //! ```
 //!
 //! The table is open addressing with SwissTable control bytes (one byte per
-//! slot: EMPTY, DELETED, or 7 bits of the hash), probed eight bytes at a
-//! time with plain integer (SWAR) operations, at most 7/8 full. See
+//! slot: EMPTY, DELETED, or 7 bits of the hash), probed a group at a time
+//! (16 bytes with SSE2, else 8 with plain integer (SWAR) operations), at
+//! most 7/8 full. See
 //! `raw.rs` for the layout and the growth rule in one place.
 //!
 //! ```

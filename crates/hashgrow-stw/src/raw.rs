@@ -152,7 +152,7 @@ impl<T> RawTable<T> {
         (slots, ctrl)
     }
 
-    /// A fresh table of `buckets` (a power of two >= 8), all EMPTY.
+    /// A fresh table of `buckets` (a power of two >= `WIDTH`), all EMPTY.
     fn allocate(buckets: usize) -> Self {
         debug_assert!(buckets.is_power_of_two() && buckets >= WIDTH);
         let (slots_layout, ctrl_layout) = Self::layouts(buckets);

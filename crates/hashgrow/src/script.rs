@@ -94,56 +94,40 @@ pub fn parse<K: FromStr, H: FromStr>(text: &str) -> Result<Script<K, H>, ScriptE
         hint: None,
         ops: Vec::new(),
     };
-    let mut seen_op_or_hint = false;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
+        let err = |message: String| Err(ScriptError { line, message });
         let toks: Vec<&str> = raw.split_whitespace().collect();
         if toks.is_empty() {
             continue;
         }
-        let first = !seen_op_or_hint;
-        seen_op_or_hint = true;
+        let first = script.hint.is_none() && script.ops.is_empty();
         let kind = match toks[0] {
             "hint" if first => {
                 if toks.len() != 2 {
-                    return Err(ScriptError {
-                        line,
-                        message: format!("expected `hint N`, found `{}`", raw.trim()),
-                    });
+                    return err(format!("expected `hint N`, found `{}`", raw.trim()));
                 }
                 let hint: usize = field(toks[1], "hint", line)?;
                 if hint > MAX_HINT {
-                    return Err(ScriptError {
-                        line,
-                        message: format!(
-                            "hint {hint} is larger than a replay allows (at most {MAX_HINT})"
-                        ),
-                    });
+                    return err(format!(
+                        "hint {hint} is larger than a replay allows (at most {MAX_HINT})"
+                    ));
                 }
                 script.hint = Some(hint);
                 continue;
             }
-            "hint" => {
-                return Err(ScriptError {
-                    line,
-                    message: "`hint` is only allowed on the first line".into(),
-                })
-            }
+            "hint" => return err("`hint` is only allowed on the first line".into()),
             "put" => OpKind::Put,
             "del" => OpKind::Del,
             "get" => OpKind::Get,
-            other => {
-                return Err(ScriptError {
-                    line,
-                    message: format!("unknown op `{other}` (expected put, del or get)"),
-                })
-            }
+            other => return err(format!("unknown op `{other}` (expected put, del or get)")),
         };
         if toks.len() != 3 {
-            return Err(ScriptError {
-                line,
-                message: format!("expected `{} KEY HASH`, found `{}`", toks[0], raw.trim()),
-            });
+            return err(format!(
+                "expected `{} KEY HASH`, found `{}`",
+                toks[0],
+                raw.trim()
+            ));
         }
         script.ops.push(ScriptOp {
             kind,
