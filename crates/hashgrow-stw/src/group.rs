@@ -31,6 +31,8 @@ mod imp {
     //! SSE2: sixteen control bytes compared at once, one mask bit per byte.
     use std::arch::x86_64::*;
 
+    use super::BitMask;
+
     pub(crate) type Word = u16;
     pub(crate) const WIDTH: usize = 16;
     pub(crate) const STRIDE: u32 = 1;
@@ -39,6 +41,8 @@ mod imp {
     pub(crate) struct Group(__m128i);
 
     impl Group {
+        /// Loads the group starting at `ctrl`.
+        ///
         /// # Safety
         /// `ctrl .. ctrl + WIDTH` must be readable.
         #[inline]
@@ -47,23 +51,29 @@ mod imp {
             // has no alignment requirement.
             Group(unsafe { _mm_loadu_si128(ctrl.cast()) })
         }
+        /// Bytes equal to `tag` (a FULL tag: 0..=0x7f).
         #[inline]
-        pub(crate) fn match_byte(self, tag: u8) -> Word {
+        pub(crate) fn match_byte(self, tag: u8) -> BitMask {
             // SAFETY: SSE2 is enabled for this target (cfg above).
-            unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(self.0, _mm_set1_epi8(tag as i8))) as Word }
+            BitMask(unsafe {
+                _mm_movemask_epi8(_mm_cmpeq_epi8(self.0, _mm_set1_epi8(tag as i8))) as Word
+            })
         }
+        /// Bytes that are EMPTY.
         #[inline]
-        pub(crate) fn match_empty(self) -> Word {
+        pub(crate) fn match_empty(self) -> BitMask {
             self.match_byte(super::EMPTY)
         }
+        /// Bytes that are EMPTY or DELETED (top bit set).
         #[inline]
-        pub(crate) fn match_empty_or_deleted(self) -> Word {
+        pub(crate) fn match_empty_or_deleted(self) -> BitMask {
             // SAFETY: SSE2 is enabled for this target.
-            unsafe { _mm_movemask_epi8(self.0) as Word }
+            BitMask(unsafe { _mm_movemask_epi8(self.0) as Word })
         }
+        /// Bytes that are FULL (top bit clear).
         #[inline]
-        pub(crate) fn match_full(self) -> Word {
-            !self.match_empty_or_deleted()
+        pub(crate) fn match_full(self) -> BitMask {
+            BitMask(!self.match_empty_or_deleted().0)
         }
     }
 }
@@ -72,6 +82,8 @@ mod imp {
 mod imp {
     //! Portable SWAR: eight control bytes in a `u64`, the mask bit of a byte
     //! is its bit 7.
+    use super::BitMask;
+
     pub(crate) type Word = u64;
     pub(crate) const WIDTH: usize = 8;
     pub(crate) const STRIDE: u32 = 8;
@@ -83,6 +95,8 @@ mod imp {
     pub(crate) struct Group(u64);
 
     impl Group {
+        /// Loads the group starting at `ctrl`.
+        ///
         /// # Safety
         /// `ctrl .. ctrl + WIDTH` must be readable.
         #[inline]
@@ -91,70 +105,34 @@ mod imp {
             // is unaligned because a probe may start at any slot.
             Group(u64::from_le(unsafe { ctrl.cast::<u64>().read_unaligned() }))
         }
-        /// May report a false positive for a FULL byte right after a true
-        /// match (a known property of the trick); callers compare keys.
+        /// Bytes equal to `tag` (a FULL tag: 0..=0x7f). May report a false
+        /// positive for a FULL byte right after a true match (a known
+        /// property of the trick); callers compare keys.
         #[inline]
-        pub(crate) fn match_byte(self, tag: u8) -> Word {
+        pub(crate) fn match_byte(self, tag: u8) -> BitMask {
             let x = self.0 ^ (LO * u64::from(tag));
-            x.wrapping_sub(LO) & !x & HI
+            BitMask(x.wrapping_sub(LO) & !x & HI)
         }
+        /// Bytes that are EMPTY.
         #[inline]
-        pub(crate) fn match_empty(self) -> Word {
-            self.0 & (self.0 << 1) & HI
+        pub(crate) fn match_empty(self) -> BitMask {
+            BitMask(self.0 & (self.0 << 1) & HI)
         }
+        /// Bytes that are EMPTY or DELETED (top bit set).
         #[inline]
-        pub(crate) fn match_empty_or_deleted(self) -> Word {
-            self.0 & HI
+        pub(crate) fn match_empty_or_deleted(self) -> BitMask {
+            BitMask(self.0 & HI)
         }
+        /// Bytes that are FULL (top bit clear).
         #[inline]
-        pub(crate) fn match_full(self) -> Word {
-            !self.0 & HI
+        pub(crate) fn match_full(self) -> BitMask {
+            BitMask(!self.0 & HI)
         }
     }
 }
-
-pub(crate) use imp::WIDTH;
 
 /// A group of control bytes, as loaded from the table.
-#[derive(Clone, Copy)]
-pub(crate) struct Group(imp::Group);
-
-impl Group {
-    /// Loads the group starting at `ctrl`.
-    ///
-    /// # Safety
-    /// `ctrl .. ctrl + WIDTH` must be readable.
-    #[inline]
-    pub(crate) unsafe fn load(ctrl: *const u8) -> Group {
-        // SAFETY: forwarded.
-        Group(unsafe { imp::Group::load(ctrl) })
-    }
-
-    /// Bytes equal to `tag` (a FULL tag: 0..=0x7f). Only FULL bytes are
-    /// ever reported.
-    #[inline]
-    pub(crate) fn match_byte(self, tag: u8) -> BitMask {
-        BitMask(self.0.match_byte(tag))
-    }
-
-    /// Bytes that are EMPTY.
-    #[inline]
-    pub(crate) fn match_empty(self) -> BitMask {
-        BitMask(self.0.match_empty())
-    }
-
-    /// Bytes that are EMPTY or DELETED (top bit set).
-    #[inline]
-    pub(crate) fn match_empty_or_deleted(self) -> BitMask {
-        BitMask(self.0.match_empty_or_deleted())
-    }
-
-    /// Bytes that are FULL (top bit clear).
-    #[inline]
-    pub(crate) fn match_full(self) -> BitMask {
-        BitMask(self.0.match_full())
-    }
-}
+pub(crate) use imp::{Group, WIDTH};
 
 /// A set of byte positions in a group.
 #[derive(Clone, Copy)]
