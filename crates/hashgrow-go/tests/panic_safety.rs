@@ -11,7 +11,7 @@ use std::rc::Rc;
 use hashgrow_go::GoMap;
 
 use hashgrow::hash::PassThroughBuildHasher as Mix;
-use hashgrow::testing::bomb::{arm, disarm, spread, Bomb, DropLog, Trigger, Val};
+use hashgrow::testing::bomb::{arm, disarm, spread, with_fuse, Bomb, DropLog, Trigger, Val};
 
 fn size() -> u64 {
     if cfg!(miri) {
@@ -108,11 +108,9 @@ fn eq_panic_while_walking_a_chain_during_a_grow_leaves_the_map_usable() {
     // must be growing on one of the armed inserts.
     for k in 0..size().max(200) {
         if m.stats().growing && k % 5 == 0 {
-            arm(Trigger::Eq, 3);
-            let r = catch_unwind(AssertUnwindSafe(|| {
+            let r = with_fuse(Trigger::Eq, 3, || {
                 m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log))
-            }));
-            disarm();
+            });
             if r.is_err() {
                 panics += 1;
                 m.check_invariants();

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use hashgrow::hash::PassThroughBuildHasher;
 use hashgrow_java::JavaMap;
 
-use hashgrow::testing::bomb::{arm, disarm, Bomb, DropLog, Trigger, Val};
+use hashgrow::testing::bomb::{with_fuse, Bomb, DropLog, Trigger, Val};
 
 type Map = JavaMap<Bomb, Val, PassThroughBuildHasher>;
 
@@ -67,11 +67,9 @@ fn interrupted_treeify(log: &Rc<DropLog>) -> (Map, BTreeMap<u64, u64>, Result<()
         insert(&mut m, &mut model, k, 0, log);
     }
     assert_eq!(m.tree_bins(), 0);
-    arm(Trigger::Ord, 3);
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = with_fuse(Trigger::Ord, 3, || {
         m.insert(Bomb::new(8, 0, log), Val::new(8, log))
-    }));
-    disarm();
+    });
     assert!(r.is_err(), "the treeify should have panicked");
     let state = holds(&m, &model, log);
     (m, model, state)
@@ -101,11 +99,9 @@ fn interrupted_split(log: &Rc<DropLog>) -> (Map, BTreeMap<u64, u64>, Result<(), 
         k += 1;
     }
     assert_eq!(m.capacity(), 64);
-    arm(Trigger::Ord, 5);
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = with_fuse(Trigger::Ord, 5, || {
         m.insert(Bomb::new(k, k - 99, log), Val::new(k, log))
-    }));
-    disarm();
+    });
     assert!(r.is_err(), "the resize should have panicked");
     let state = holds(&m, &model, log);
     (m, model, state)
@@ -140,18 +136,14 @@ fn panics_while_searching_a_bin_leave_the_map_usable() {
         (Trigger::Ord, 1, 2, 210),
     ];
     for (trigger, after, h, present) in cases {
-        arm(trigger, after);
-        let r = catch_unwind(AssertUnwindSafe(|| {
+        let r = with_fuse(trigger, after, || {
             m.insert(Bomb::new(1000, h, &log), Val::new(1000, &log))
-        }));
-        disarm();
+        });
         assert!(r.is_err(), "{trigger:?} should have panicked");
         assert_eq!(holds(&m, &model, &log), Ok(()), "after {trigger:?}");
-        arm(trigger, after);
-        let r = catch_unwind(AssertUnwindSafe(|| {
+        let r = with_fuse(trigger, after, || {
             m.remove(&Bomb::new(present, h, &log)).map(|v| v.k)
-        }));
-        disarm();
+        });
         assert!(r.is_err(), "{trigger:?} should have panicked");
         assert_eq!(holds(&m, &model, &log), Ok(()), "after {trigger:?}");
     }

@@ -5,13 +5,12 @@
 //! these tests check it is still fully usable and leaks nothing.
 
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
 use hashgrow_stw::StwMap;
 
 use hashgrow::hash::PassThroughBuildHasher as Mix;
-use hashgrow::testing::bomb::{arm, disarm, spread, Bomb, DropLog, Trigger, Val};
+use hashgrow::testing::bomb::{spread, with_fuse, Bomb, DropLog, Trigger, Val};
 
 /// The map holds exactly `model` (key -> value key), checked through
 /// lookups, iteration and the invariants.
@@ -49,11 +48,9 @@ fn hash_panic_in_the_middle_of_a_grow_leaves_the_map_as_before() {
         if m.len() == m.capacity() && m.len() >= 8 {
             // The next insert grows: let the new key's hash and half of the
             // rehashes succeed, then panic.
-            arm(Trigger::Hash, 1 + m.len() as u64 / 2);
-            let r = catch_unwind(AssertUnwindSafe(|| {
+            let r = with_fuse(Trigger::Hash, 1 + m.len() as u64 / 2, || {
                 m.insert(Bomb::new(k, spread(k), &log), Val::new(k, &log))
-            }));
-            disarm();
+            });
             assert!(r.is_err(), "the grow should have panicked");
             panics += 1;
             assert_holds(&m, &model, &log);
@@ -92,16 +89,14 @@ fn eq_panic_while_probing_leaves_the_map_usable() {
         model.insert(k, k);
     }
     for (i, k) in [size() + 1, size() - 3, size() + 2].into_iter().enumerate() {
-        arm(Trigger::Eq, 3);
-        let r = catch_unwind(AssertUnwindSafe(|| match i {
+        let r = with_fuse(Trigger::Eq, 3, || match i {
             0 => drop(m.insert(Bomb::new(k, h(k), &log), Val::new(k, &log))),
             1 => drop(m.remove(&Bomb::new(k, h(k), &log))),
             _ => {
                 let probe = Bomb::new(k, h(k), &log);
                 assert!(m.get(&probe).is_none());
             }
-        }));
-        disarm();
+        });
         assert!(r.is_err(), "op {i} should have panicked");
         m.check_invariants();
         assert_eq!(m.len(), model.len());

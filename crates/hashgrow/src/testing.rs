@@ -235,6 +235,19 @@ pub mod bomb {
         FUSE.with(|f| f.set(None));
     }
 
+    /// Runs `f` with the fuse armed (`arm(trigger, calls_before_panic)`),
+    /// then disarms it: `f`'s result, or the panic it was stopped by.
+    pub fn with_fuse<R>(
+        trigger: Trigger,
+        calls_before_panic: u64,
+        f: impl FnOnce() -> R,
+    ) -> std::thread::Result<R> {
+        arm(trigger, calls_before_panic);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        disarm();
+        r
+    }
+
     fn tick(trigger: Trigger) {
         FUSE.with(|f| match f.get() {
             Some((t, 0)) if t == trigger => {
