@@ -3,8 +3,9 @@
 //! sequences, tombstones, same-size rebuilds).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 
+use hashgrow::hash::hostile::{Hostile, Hostility};
 use hashgrow_stw::StwMap;
 use proptest::prelude::*;
 
@@ -25,25 +26,6 @@ fn op() -> impl Strategy<Value = Op> {
         4 => any::<u8>().prop_map(Op::Reserve),
         1 => Just(Op::Clear),
     ]
-}
-
-/// Keeps only a few bits of FxHash: many keys share tags and probe starts.
-#[derive(Clone, Default)]
-struct FewBits;
-struct FewBitsHasher(fxhash::FxHasher);
-impl Hasher for FewBitsHasher {
-    fn write(&mut self, b: &[u8]) {
-        self.0.write(b)
-    }
-    fn finish(&self) -> u64 {
-        self.0.finish() & 0xF000_0000_0000_000F
-    }
-}
-impl BuildHasher for FewBits {
-    type Hasher = FewBitsHasher;
-    fn build_hasher(&self) -> FewBitsHasher {
-        FewBitsHasher(Default::default())
-    }
 }
 
 fn run<S: BuildHasher>(mut map: StwMap<u16, u32, S>, ops: &[Op]) {
@@ -79,6 +61,6 @@ proptest! {
 
     #[test]
     fn matches_std_with_few_hash_bits(ops in prop::collection::vec(op(), 0..1500)) {
-        run(StwMap::with_hasher(FewBits), &ops);
+        run(StwMap::with_hasher(Hostile(Hostility::FewBits)), &ops);
     }
 }

@@ -290,6 +290,9 @@ pub mod hostile {
         TopBits,
         /// FxHash with only the bottom byte kept.
         BottomBits,
+        /// FxHash with only its top and bottom 4 bits kept: many keys share
+        /// both a probe start and a tag.
+        FewBits,
     }
 
     static CALLS: AtomicU64 = AtomicU64::new(0);
@@ -317,6 +320,7 @@ pub mod hostile {
                 Hostility::PerCall => super::splitmix64(CALLS.fetch_add(1, Ordering::Relaxed)),
                 Hostility::TopBits => h & 0xFF00_0000_0000_0000,
                 Hostility::BottomBits => h & 0xFF,
+                Hostility::FewBits => h & 0xF000_0000_0000_000F,
             }
         }
     }
