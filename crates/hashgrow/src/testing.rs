@@ -28,41 +28,53 @@ pub fn hostile_n() -> u64 {
     }
 }
 
-/// Records how many times each value made by [`DropLog::make`] was dropped.
+/// Counts drops per object id (keys and values share the id space).
 #[derive(Default)]
 pub struct DropLog(RefCell<Vec<u32>>);
 
 impl DropLog {
-    /// A value for `key`, counted when dropped.
-    pub fn make(self: &Rc<Self>, key: u64) -> Tracked {
+    /// A new object id.
+    pub fn id(&self) -> usize {
         let mut v = self.0.borrow_mut();
         v.push(0);
-        Tracked {
-            key,
-            id: v.len() - 1,
-            log: Rc::clone(self),
-        }
+        v.len() - 1
     }
-    /// Panics unless every value made was dropped exactly once.
-    pub fn assert_each_dropped_once(&self) {
+    /// Records a drop of object `id`.
+    pub fn dropped(&self, id: usize) {
+        self.0.borrow_mut()[id] += 1;
+    }
+    /// No object dropped twice; returns how many were never dropped.
+    pub fn leaked(&self) -> usize {
         let v = self.0.borrow();
         for (id, &d) in v.iter().enumerate() {
-            assert_eq!(d, 1, "value {id} dropped {d} times");
+            assert!(d <= 1, "object {id} dropped {d} times");
         }
+        v.iter().filter(|&&d| d == 0).count()
     }
 }
 
-/// A value whose drop is counted in its [`DropLog`].
-pub struct Tracked {
-    /// The key the value was made for.
-    pub key: u64,
+/// A value whose drop is counted.
+pub struct Val {
+    /// The key it was stored under.
+    pub k: u64,
     id: usize,
     log: Rc<DropLog>,
 }
 
-impl Drop for Tracked {
+impl Val {
+    /// A value for key `k`, its drop counted in `log`.
+    pub fn new(k: u64, log: &Rc<DropLog>) -> Self {
+        Val {
+            k,
+            id: log.id(),
+            log: Rc::clone(log),
+        }
+    }
+}
+
+impl Drop for Val {
     fn drop(&mut self) {
-        self.log.0.borrow_mut()[self.id] += 1;
+        self.log.dropped(self.id);
     }
 }
 
@@ -141,61 +153,61 @@ macro_rules! hostile_suite {
             let mut len = 0usize;
             for _round in 0..3 {
                 for k in 0..n {
-                    match m.insert(k, log.make(k)) {
+                    match m.insert(k, $crate::testing::Val::new(k, &log)) {
                         None => len += 1,
-                        Some(old) => assert_eq!(old.key, k),
+                        Some(old) => assert_eq!(old.k, k),
                     }
                     assert_eq!(m.len(), len);
                 }
             }
             for k in 0..n {
                 if let Some(v) = m.get(&k) {
-                    assert_eq!(v.key, k);
+                    assert_eq!(v.k, k);
                 }
                 if let Some(v) = m.get_mut(&k) {
-                    assert_eq!(v.key, k);
+                    assert_eq!(v.k, k);
                 }
             }
             for k in (0..n).step_by(2) {
                 if let Some(v) = m.remove(&k) {
-                    assert_eq!(v.key, k);
+                    assert_eq!(v.k, k);
                     len -= 1;
                 }
                 assert_eq!(m.len(), len);
             }
             for k in 0..n / 4 {
-                let mut fresh = Some(log.make(k));
+                let mut fresh = Some($crate::testing::Val::new(k, &log));
                 let v = m.entry(k).or_insert_with(|| {
                     len += 1;
                     fresh.take().unwrap()
                 });
-                assert_eq!(v.key, k);
+                assert_eq!(v.k, k);
                 assert_eq!(m.len(), len);
             }
             let mut seen = 0;
             for (k, v) in m.iter() {
-                assert_eq!(*k, v.key);
+                assert_eq!(*k, v.k);
                 seen += 1;
             }
             assert_eq!(seen, len);
             $( let $m = &mut m; let $n = n; $grow; )?
             assert_eq!(m.iter().count(), len);
             drop(m);
-            log.assert_each_dropped_once();
+            assert_eq!(log.leaked(), 0);
 
             // And once more through `clear`.
             let log = ::std::rc::Rc::new($crate::testing::DropLog::default());
             let mut m = $map::with_hasher($crate::hash::hostile::Hostile($crate::hash::hostile::Hostility::PerCall));
             for k in 0..n {
-                m.insert(k % 7, log.make(k % 7));
+                m.insert(k % 7, $crate::testing::Val::new(k % 7, &log));
             }
             m.clear();
             assert_eq!((m.len(), m.iter().count()), (0, 0));
             for k in 0..n / 2 {
-                m.insert(k, log.make(k));
+                m.insert(k, $crate::testing::Val::new(k, &log));
             }
             drop(m);
-            log.assert_each_dropped_once();
+            assert_eq!(log.leaked(), 0);
         }
     };
 }
@@ -204,7 +216,8 @@ macro_rules! hostile_suite {
 /// whose `Hash`, `Eq` or `Ord` panics on the Nth call after being armed, and
 /// drop counting for keys and values alike.
 pub mod bomb {
-    use std::cell::{Cell, RefCell};
+    pub use super::{DropLog, Val};
+    use std::cell::Cell;
     use std::cmp::Ordering;
     use std::hash::{Hash, Hasher};
     use std::rc::Rc;
@@ -259,31 +272,6 @@ pub mod bomb {
         });
     }
 
-    /// Counts drops per object id (keys and values share the id space).
-    #[derive(Default)]
-    pub struct DropLog(RefCell<Vec<u32>>);
-
-    impl DropLog {
-        /// A new object id.
-        pub fn id(&self) -> usize {
-            let mut v = self.0.borrow_mut();
-            v.push(0);
-            v.len() - 1
-        }
-        /// Records a drop of object `id`.
-        pub fn dropped(&self, id: usize) {
-            self.0.borrow_mut()[id] += 1;
-        }
-        /// No object dropped twice; returns how many were never dropped.
-        pub fn leaked(&self) -> usize {
-            let v = self.0.borrow();
-            for (id, &d) in v.iter().enumerate() {
-                assert!(d <= 1, "object {id} dropped {d} times");
-            }
-            v.iter().filter(|&&d| d == 0).count()
-        }
-    }
-
     /// A key that ticks the fuse on every `hash` and `eq`. `h` is what it
     /// feeds the hasher.
     pub struct Bomb {
@@ -336,31 +324,6 @@ pub mod bomb {
     }
 
     impl Drop for Bomb {
-        fn drop(&mut self) {
-            self.log.dropped(self.id);
-        }
-    }
-
-    /// A value whose drop is counted.
-    pub struct Val {
-        /// The key it was stored under.
-        pub k: u64,
-        id: usize,
-        log: Rc<DropLog>,
-    }
-
-    impl Val {
-        /// A value for key `k`, its drop counted in `log`.
-        pub fn new(k: u64, log: &Rc<DropLog>) -> Self {
-            Val {
-                k,
-                id: log.id(),
-                log: Rc::clone(log),
-            }
-        }
-    }
-
-    impl Drop for Val {
         fn drop(&mut self) {
             self.log.dropped(self.id);
         }
