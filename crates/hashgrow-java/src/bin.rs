@@ -123,12 +123,26 @@ impl<K, V> RawTable<K, V> {
             self.counters.slots_written += 1;
             return;
         }
+        for ((half, _), bin) in self.partition(head, bit).into_iter().zip([j, j + old_cap]) {
+            if half != NIL {
+                self.table[bin] = half;
+                self.counters.slots_written += 1;
+            }
+        }
+    }
+
+    /// The split both resizes share: unlinks the list from `head` into the
+    /// nodes with `hash & bit == 0` ("lo") and the others ("hi"), each in
+    /// its old relative order and ended with NIL, counting every node as
+    /// relinked. Returns `[(lo head, lo count), (hi head, hi count)]`
+    /// (head NIL for an empty half).
+    #[inline(always)]
+    pub(crate) fn partition(&mut self, head: u32, bit: u32) -> [(u32, usize); 2] {
         let (mut lo_head, mut lo_tail, mut hi_head, mut hi_tail) = (NIL, NIL, NIL, NIL);
+        let (mut lc, mut hc) = (0usize, 0usize);
         let mut e = head;
-        let mut count = 0u64;
         while e != NIL {
             let n = self.arena.link(e);
-            let next = n.next;
             if n.hash & bit == 0 {
                 if lo_tail == NIL {
                     lo_head = e;
@@ -136,6 +150,7 @@ impl<K, V> RawTable<K, V> {
                     self.arena.set_next(lo_tail, e);
                 }
                 lo_tail = e;
+                lc += 1;
             } else {
                 if hi_tail == NIL {
                     hi_head = e;
@@ -143,20 +158,17 @@ impl<K, V> RawTable<K, V> {
                     self.arena.set_next(hi_tail, e);
                 }
                 hi_tail = e;
+                hc += 1;
             }
-            count += 1;
-            e = next;
+            e = n.next;
         }
-        self.counters.nodes_relinked += count;
         if lo_tail != NIL {
             self.arena.set_next(lo_tail, NIL);
-            self.table[j] = lo_head;
-            self.counters.slots_written += 1;
         }
         if hi_tail != NIL {
             self.arena.set_next(hi_tail, NIL);
-            self.table[j + old_cap] = hi_head;
-            self.counters.slots_written += 1;
         }
+        self.counters.nodes_relinked += (lc + hc) as u64;
+        [(lo_head, lc), (hi_head, hc)]
     }
 }

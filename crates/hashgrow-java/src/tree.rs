@@ -279,38 +279,7 @@ impl<K, V> RawTable<K, V> {
         K: Ord,
     {
         let bit = old_cap as u32;
-        let (mut lo_head, mut lo_tail, mut hi_head, mut hi_tail) = (NIL, NIL, NIL, NIL);
-        let (mut lc, mut hc) = (0usize, 0usize);
-        let mut e = first;
-        while e != NIL {
-            let n = self.arena.link(e);
-            let next = n.next;
-            if n.hash & bit == 0 {
-                if lo_tail == NIL {
-                    lo_head = e;
-                } else {
-                    self.arena.set_next(lo_tail, e);
-                }
-                lo_tail = e;
-                lc += 1;
-            } else {
-                if hi_tail == NIL {
-                    hi_head = e;
-                } else {
-                    self.arena.set_next(hi_tail, e);
-                }
-                hi_tail = e;
-                hc += 1;
-            }
-            e = next;
-        }
-        if lo_tail != NIL {
-            self.arena.set_next(lo_tail, NIL);
-        }
-        if hi_tail != NIL {
-            self.arena.set_next(hi_tail, NIL);
-        }
-        self.counters.nodes_relinked += (lc + hc) as u64;
+        let [(lo_head, lc), (hi_head, hc)] = self.partition(first, bit);
         self.tree_bins -= 1;
         for (head, count, other, bin) in [(lo_head, lc, hc, j), (hi_head, hc, lc, j + old_cap)] {
             if head == NIL {
