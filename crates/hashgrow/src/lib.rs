@@ -44,6 +44,7 @@
 
 mod event;
 pub mod hash;
+pub mod raw;
 pub mod script;
 mod stats;
 mod table;
