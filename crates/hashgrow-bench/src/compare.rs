@@ -4,7 +4,9 @@ use std::hash::BuildHasher;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use hashgrow::hash::{ByteSumBuildHasher, FnvBuildHasher, FxBuildHasher, HashKind, SipBuildHasher};
+use hashgrow::hash::{
+    ByteSumBuildHasher, FnvBuildHasher, FoldBuildHasher, FxBuildHasher, HashKind, SipBuildHasher,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::keys::{prefix_key, string_key, struct_key, u64_key, BenchKey, KeyKind, Keys};
@@ -81,6 +83,7 @@ fn run_hashed<K: BenchKey>(
     config: &Config,
 ) -> RunOutput {
     match hasher {
+        HashKind::Fold => run_one::<K, FoldBuildHasher>(strategy, workload, keys, config),
         HashKind::Fx => run_one::<K, FxBuildHasher>(strategy, workload, keys, config),
         HashKind::Sip13 => run_one::<K, SipBuildHasher>(strategy, workload, keys, config),
         HashKind::Fnv1a => run_one::<K, FnvBuildHasher>(strategy, workload, keys, config),

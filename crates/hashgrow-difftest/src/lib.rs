@@ -143,7 +143,7 @@ macro_rules! impl_diff_map {
     };
 }
 
-impl_diff_map!(StwMap, hashgrow_stw::Entry);
+impl_diff_map!(StwMap, hashgrow::map::Entry);
 impl_diff_map!(GoMap, hashgrow_go::Entry);
 impl_diff_map!(JavaMap, hashgrow_java::Entry);
 

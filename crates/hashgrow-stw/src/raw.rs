@@ -39,6 +39,8 @@ use std::marker::PhantomData;
 use std::mem;
 use std::ptr::{self, NonNull};
 
+use hashgrow::raw::TryReserveError;
+
 use crate::group::{h2, BitMask, Group, DELETED, EMPTY, WIDTH};
 
 /// Control bytes of the unallocated table: one group of EMPTY.
@@ -122,7 +124,7 @@ impl<T> RawTable<T> {
         if cap == 0 {
             return Self::new();
         }
-        let buckets = capacity_to_buckets(cap).expect("capacity overflow");
+        let buckets = capacity_to_buckets(cap).expect("hashgrow-stw: capacity overflow");
         Self::allocate(buckets)
     }
 
@@ -146,29 +148,41 @@ impl<T> RawTable<T> {
         self.items + self.growth_left
     }
 
-    fn layouts(buckets: usize) -> (Layout, Layout) {
-        let slots = Layout::array::<T>(buckets).expect("capacity overflow");
-        let ctrl = Layout::array::<u8>(buckets + WIDTH).expect("capacity overflow");
-        (slots, ctrl)
+    fn layouts(buckets: usize) -> Result<(Layout, Layout), TryReserveError> {
+        let overflow = |_| TryReserveError::CapacityOverflow;
+        let slots = Layout::array::<T>(buckets).map_err(overflow)?;
+        let ctrl = Layout::array::<u8>(buckets + WIDTH).map_err(overflow)?;
+        Ok((slots, ctrl))
     }
 
-    /// A fresh table of `buckets` (a power of two >= `WIDTH`), all EMPTY.
-    fn allocate(buckets: usize) -> Self {
+    /// A fresh table of `buckets` (a power of two >= `WIDTH`), all EMPTY,
+    /// or why it cannot be had.
+    fn try_allocate(buckets: usize) -> Result<Self, TryReserveError> {
         debug_assert!(buckets.is_power_of_two() && buckets >= WIDTH);
-        let (slots_layout, ctrl_layout) = Self::layouts(buckets);
+        let (slots_layout, ctrl_layout) = Self::layouts(buckets)?;
         let slots = if slots_layout.size() == 0 {
             NonNull::dangling()
         } else {
             // SAFETY: the layout has a non-zero size.
             let p = unsafe { alloc::alloc(slots_layout) };
-            NonNull::new(p.cast::<T>()).unwrap_or_else(|| alloc::handle_alloc_error(slots_layout))
+            NonNull::new(p.cast::<T>()).ok_or(TryReserveError::AllocError {
+                layout: slots_layout,
+            })?
         };
         // SAFETY: buckets + WIDTH > 0.
         let c = unsafe { alloc::alloc(ctrl_layout) };
-        let ctrl = NonNull::new(c).unwrap_or_else(|| alloc::handle_alloc_error(ctrl_layout));
+        let Some(ctrl) = NonNull::new(c) else {
+            if slots_layout.size() != 0 {
+                // SAFETY: allocated just above with this layout.
+                unsafe { alloc::dealloc(slots.as_ptr().cast(), slots_layout) };
+            }
+            return Err(TryReserveError::AllocError {
+                layout: ctrl_layout,
+            });
+        };
         // SAFETY: `ctrl` has buckets + WIDTH bytes.
         unsafe { ptr::write_bytes(ctrl.as_ptr(), EMPTY, buckets + WIDTH) };
-        RawTable {
+        Ok(RawTable {
             ctrl,
             slots,
             bucket_mask: buckets - 1,
@@ -176,7 +190,13 @@ impl<T> RawTable<T> {
             growth_left: bucket_mask_to_capacity(buckets - 1),
             counters: GrowthCounters::default(),
             marker: PhantomData,
-        }
+        })
+    }
+
+    /// [`try_allocate`](Self::try_allocate), panicking (never aborting) on
+    /// failure.
+    fn allocate(buckets: usize) -> Self {
+        Self::try_allocate(buckets).unwrap_or_else(|e| panic!("hashgrow-stw: {e}"))
     }
 
     /// Frees the memory without dropping any element.
@@ -189,7 +209,9 @@ impl<T> RawTable<T> {
         if !self.is_allocated() {
             return;
         }
-        let (slots_layout, ctrl_layout) = Self::layouts(self.bucket_mask + 1);
+        let Ok((slots_layout, ctrl_layout)) = Self::layouts(self.bucket_mask + 1) else {
+            unreachable!("an allocated table's layouts were computed before")
+        };
         if slots_layout.size() != 0 {
             // SAFETY: allocated in `allocate` with this layout.
             unsafe { alloc::dealloc(self.slots.as_ptr().cast(), slots_layout) };
@@ -422,27 +444,84 @@ impl<T> RawTable<T> {
         }
     }
 
-    /// Reserves room for `additional` more entries without a grow later.
-    pub(crate) fn reserve(
+    /// Reserves room for `additional` more entries without a grow later:
+    /// `Some` report if that took a grow.
+    pub(crate) fn try_reserve(
         &mut self,
         additional: usize,
         hasher: &impl Fn(&T) -> u64,
-    ) -> Option<GrowReport> {
-        if additional > self.growth_left {
-            Some(self.reserve_rehash(additional, hasher))
-        } else {
-            None
+    ) -> Result<Option<GrowReport>, TryReserveError> {
+        if additional <= self.growth_left {
+            return Ok(None);
+        }
+        let new_items = self
+            .items
+            .checked_add(additional)
+            .ok_or(TryReserveError::CapacityOverflow)?;
+        let buckets = capacity_to_buckets(new_items).ok_or(TryReserveError::CapacityOverflow)?;
+        let new = Self::try_allocate(buckets)?;
+        let old_buckets = self.buckets();
+        self.move_into(new, hasher);
+        self.counters.grows += 1;
+        Ok(Some(GrowReport {
+            len: self.items,
+            old_buckets,
+            new_buckets: buckets,
+            same_size: false,
+        }))
+    }
+
+    /// Rebuilds into the smallest table holding `min_capacity` entries (and
+    /// every entry present), if smaller than this one; an empty table asked
+    /// for 0 frees its memory. Not a grow: counts only the entries moved.
+    pub(crate) fn shrink_to(&mut self, min_capacity: usize, hasher: &impl Fn(&T) -> u64) {
+        let min = min_capacity.max(self.items);
+        if min == 0 {
+            let counters = self.counters;
+            *self = Self::new();
+            self.counters = counters;
+            return;
+        }
+        let Some(buckets) = capacity_to_buckets(min) else {
+            return;
+        };
+        if buckets < self.buckets() {
+            self.resize(buckets, hasher);
+        }
+    }
+
+    /// Moves every entry out into a new table and leaves this one empty
+    /// and unallocated (its counters stay with it).
+    pub(crate) fn take(&mut self) -> Self {
+        let counters = self.counters;
+        let mut taken = mem::replace(self, Self::new());
+        self.counters = counters;
+        taken.counters = GrowthCounters::default();
+        taken
+    }
+
+    /// Consumes the table into an iterator over its entries.
+    pub(crate) fn into_iter(self) -> RawIntoIter<T> {
+        let slots = self.full_slots();
+        RawIntoIter {
+            table: mem::ManuallyDrop::new(self),
+            slots,
         }
     }
 
     /// The stop-the-world step: allocate `new_buckets`, move every entry.
     fn resize(&mut self, new_buckets: usize, hasher: &impl Fn(&T) -> u64) {
+        self.move_into(Self::allocate(new_buckets), hasher);
+    }
+
+    /// Moves every entry into `new` (freshly allocated, empty), which then
+    /// replaces this table.
+    fn move_into(&mut self, mut new: Self, hasher: &impl Fn(&T) -> u64) {
         // Until the loop finishes, `new.items` stays 0, so if `hasher`
         // panics, dropping `new` frees its memory without dropping any
         // element: the copies made so far are bitwise duplicates whose
         // originals the old table (untouched) still owns. Nothing is dropped
         // twice and nothing leaks.
-        let mut new = Self::allocate(new_buckets);
         for i in self.full_slots() {
             // SAFETY: i is FULL in the old table.
             let hash = hasher(unsafe { &*self.slot(i) });
@@ -464,9 +543,9 @@ impl<T> RawTable<T> {
     }
 
     /// Indices of the FULL slots, in slot order.
-    pub(crate) fn full_slots(&self) -> FullSlots<'_, T> {
+    pub(crate) fn full_slots(&self) -> FullSlots {
         FullSlots {
-            table: self,
+            ctrl: self.ctrl,
             pos: 0,
             mask: if self.is_allocated() {
                 // SAFETY: group 0 is in bounds.
@@ -562,15 +641,18 @@ impl<T> Drop for RawTable<T> {
     }
 }
 
-/// Iterator over FULL slot indices, a group at a time.
-pub(crate) struct FullSlots<'a, T> {
-    table: &'a RawTable<T>,
+/// Iterator over FULL slot indices, a group at a time. Holds the control
+/// array's pointer, not a borrow: the map's iterators tie it to a lifetime
+/// (see `hashgrow::raw::RawTable::raw_iter`).
+#[derive(Clone)]
+pub struct FullSlots {
+    ctrl: NonNull<u8>,
     pos: usize,
     mask: BitMask,
     left: usize,
 }
 
-impl<T> Iterator for FullSlots<'_, T> {
+impl Iterator for FullSlots {
     type Item = usize;
     #[inline]
     fn next(&mut self) -> Option<usize> {
@@ -585,7 +667,7 @@ impl<T> Iterator for FullSlots<'_, T> {
             self.pos += WIDTH;
             // SAFETY: left > 0 means a FULL slot lies at or after pos, so
             // pos <= bucket_mask and the group load is in bounds.
-            self.mask = unsafe { Group::load(self.table.ctrl(self.pos)).match_full() };
+            self.mask = unsafe { Group::load(self.ctrl.as_ptr().add(self.pos)).match_full() };
         }
     }
 
@@ -593,3 +675,43 @@ impl<T> Iterator for FullSlots<'_, T> {
         (self.left, Some(self.left))
     }
 }
+
+/// The entries of a consumed table, in slot order; whatever is not taken is
+/// dropped with the iterator.
+pub struct RawIntoIter<T> {
+    table: mem::ManuallyDrop<RawTable<T>>,
+    slots: FullSlots,
+}
+
+impl<T> Iterator for RawIntoIter<T> {
+    type Item = T;
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        let i = self.slots.next()?;
+        // SAFETY: i is FULL and read out once (the iterator moves past it;
+        // the table is never dropped as such, see `Drop`).
+        Some(unsafe { self.table.slot(i).read() })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.slots.size_hint()
+    }
+}
+
+impl<T> ExactSizeIterator for RawIntoIter<T> {}
+impl<T> std::iter::FusedIterator for RawIntoIter<T> {}
+
+impl<T> Drop for RawIntoIter<T> {
+    fn drop(&mut self) {
+        for i in self.slots.by_ref() {
+            // SAFETY: i is FULL and was not read out.
+            unsafe { ptr::drop_in_place(self.table.slot(i)) };
+        }
+        // SAFETY: every element was read out or dropped.
+        unsafe { self.table.free_buckets() };
+    }
+}
+
+// SAFETY: the iterator owns the remaining `T`s, like `vec::IntoIter<T>`.
+unsafe impl<T: Send> Send for RawIntoIter<T> {}
+// SAFETY: `&RawIntoIter<T>` gives no access to the elements.
+unsafe impl<T: Sync> Sync for RawIntoIter<T> {}

@@ -1,5 +1,7 @@
 use super::*;
+use hashgrow::map::Entry;
 use std::cell::Cell;
+use std::hash::BuildHasher;
 use std::hash::Hasher;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};

@@ -1,22 +1,33 @@
-//! The hash functions hashgrow compares, as [`BuildHasher`]s.
+//! The hash functions hashgrow uses and compares, as [`BuildHasher`]s.
 //!
 //! | name        | builder               | what it is                                   |
 //! |-------------|-----------------------|----------------------------------------------|
+//! | `fold`      | [`FoldBuildHasher`], [`DefaultHashBuilder`] | foldhash (the `foldhash` crate), hashbrown's default |
 //! | `fx`        | [`FxBuildHasher`]     | FxHash (the `fxhash` crate), rustc's hasher   |
 //! | `sip13`     | [`SipBuildHasher`]    | SipHash-1-3 (the `siphasher` crate), std's    |
 //! | `fnv1a`     | [`FnvBuildHasher`]    | FNV-1a 64-bit (the `fnv` crate)               |
 //! | `bytesum`   | [`ByteSumBuildHasher`]| sum of the key's bytes: the classic bad hash  |
 //! | (replay)    | [`PassThroughBuildHasher`] | returns the u64 it is given, unchanged   |
 //!
-//! # The default: FxHash
+//! `fx`, `sip13` and `fnv1a` (and [`HashKind`]) come with the `hashers`
+//! feature, which the bench turns on; a map crate needs none of them.
 //!
-//! [`DefaultHashBuilder`] is FxHash. hashgrow is about *growth*: the same
-//! keys must give the same layout, the same grows and the same iteration
-//! order on every run so that a replay, a plot or a number in the docs can be
-//! reproduced, and FxHash is deterministic and the fastest of the four on
-//! integer keys, so it hides the least of what growth costs. It is **not**
-//! resistant to hash flooding: for keys an attacker chooses, build the map
-//! with [`SipBuildHasher::random`] or `std`'s `RandomState`.
+//! # The default: foldhash, seeded per map
+//!
+//! [`DefaultHashBuilder`] is `foldhash::fast::RandomState`, the hasher
+//! hashbrown's own `HashMap` defaults to: a fast, high-quality hash whose
+//! seed is drawn per map, so keys an adversary picks (or merely unlucky
+//! ones, such as multiples of 4096, which FxHash sends to a handful of
+//! buckets) do not all land in the same buckets. The real runtimes do the
+//! same: Go seeds its map hash per map, Redis seeds its SipHash per
+//! process. Compared with `hashgrow hashdist`, foldhash spreads every key
+//! set as well as SipHash-1-3 and hashes a `u64` in about FxHash's time
+//! (see `docs/hash-quality.md`).
+//!
+//! A random seed makes layouts and iteration orders differ between runs.
+//! Where a run must be reproducible (the bench, the docs' figures, the
+//! replays), name a deterministic hasher: [`FoldBuildHasher`] (fixed seed),
+//! FxHash, or [`PassThroughBuildHasher`] with recorded hashes.
 //!
 //! ```
 //! use std::hash::BuildHasher;
@@ -29,15 +40,25 @@
 //! assert_eq!(PassThroughBuildHasher.hash_one(k), 0xdead_beef);
 //! ```
 
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+#[cfg(feature = "hashers")]
+use std::hash::BuildHasher;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
+#[cfg(feature = "hashers")]
 pub use fnv::{FnvBuildHasher, FnvHasher};
+#[cfg(feature = "hashers")]
 pub use fxhash::{FxBuildHasher, FxHasher};
 
-/// The hasher maps use when none is named: FxHash (see the module docs for
-/// why, and what to use for untrusted keys).
-pub type DefaultHashBuilder = FxBuildHasher;
+/// The hasher maps use when none is named: foldhash with a random seed per
+/// map (see the module docs for why).
+pub type DefaultHashBuilder = foldhash::fast::RandomState;
 
+/// foldhash with a fixed seed: the default's function, reproducible from
+/// run to run (`FixedState::default()` is seed 0). The bench's `fold`
+/// hasher.
+pub type FoldBuildHasher = foldhash::fast::FixedState;
+
+#[cfg(feature = "hashers")]
 /// SipHash-1-3 with a fixed 128-bit key, the function `std`'s `RandomState`
 /// uses (there with random keys).
 ///
@@ -50,6 +71,7 @@ pub struct SipBuildHasher {
     k1: u64,
 }
 
+#[cfg(feature = "hashers")]
 impl SipBuildHasher {
     /// A builder with the given key.
     pub const fn with_keys(k0: u64, k1: u64) -> Self {
@@ -66,6 +88,7 @@ impl SipBuildHasher {
     }
 }
 
+#[cfg(feature = "hashers")]
 impl BuildHasher for SipBuildHasher {
     type Hasher = siphasher::sip::SipHasher13;
     fn build_hasher(&self) -> Self::Hasher {
@@ -184,9 +207,12 @@ impl<K> Hash for Prehashed<K> {
     }
 }
 
-/// The four hash functions `hashgrow` compares, by name.
+#[cfg(feature = "hashers")]
+/// The hash functions `hashgrow` compares, by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HashKind {
+    /// foldhash, fixed seed (the default map hasher's function).
+    Fold,
     /// FxHash.
     Fx,
     /// SipHash-1-3, zero key.
@@ -197,11 +223,13 @@ pub enum HashKind {
     ByteSum,
 }
 
+#[cfg(feature = "hashers")]
 impl HashKind {
     /// Every kind, in the order tables list them.
-    pub const ALL: [HashKind; 4] = [
+    pub const ALL: [HashKind; 5] = [
         HashKind::ByteSum,
         HashKind::Fnv1a,
+        HashKind::Fold,
         HashKind::Fx,
         HashKind::Sip13,
     ];
@@ -209,6 +237,7 @@ impl HashKind {
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
+            HashKind::Fold => "fold",
             HashKind::Fx => "fx",
             HashKind::Sip13 => "sip13",
             HashKind::Fnv1a => "fnv1a",
@@ -219,6 +248,7 @@ impl HashKind {
     /// Hashes one value with this kind's (deterministic) builder.
     pub fn hash_one<T: Hash>(self, value: T) -> u64 {
         match self {
+            HashKind::Fold => FoldBuildHasher::default().hash_one(value),
             HashKind::Fx => FxBuildHasher::default().hash_one(value),
             HashKind::Sip13 => SipBuildHasher::default().hash_one(value),
             HashKind::Fnv1a => FnvBuildHasher::default().hash_one(value),
@@ -227,6 +257,7 @@ impl HashKind {
     }
 }
 
+#[cfg(feature = "hashers")]
 impl std::str::FromStr for HashKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -243,6 +274,7 @@ impl std::str::FromStr for HashKind {
     }
 }
 
+#[cfg(feature = "hashers")]
 impl std::fmt::Display for HashKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -272,6 +304,7 @@ pub const fn splitmix64(x: u64) -> u64 {
 /// let bottom = Hostile(Hostility::BottomBits);
 /// assert!(bottom.hash_one(12345u64) <= 0xFF);
 /// ```
+#[cfg(feature = "hashers")]
 pub mod hostile {
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -44,14 +44,18 @@
 
 mod event;
 pub mod hash;
+pub mod linear;
+pub mod map;
 pub mod raw;
 pub mod script;
 mod stats;
 mod table;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing;
 
 pub use event::{Event, EventHook};
 pub use hash::DefaultHashBuilder;
+pub use map::Map;
 pub use stats::Stats;
 pub use table::Table;

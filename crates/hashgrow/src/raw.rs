@@ -102,6 +102,11 @@ pub unsafe trait RawTable<K, V>: Sized {
     /// Number of live entries.
     fn len(&self) -> usize;
 
+    /// `true` when the table holds no entry.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// How many entries the table holds before its next grow (the map's
     /// `capacity()`).
     fn capacity(&self) -> usize;
@@ -181,6 +186,12 @@ pub unsafe trait RawTable<K, V>: Sized {
     /// Shrinks the storage as far as the strategy allows while keeping room
     /// for `min_capacity` entries (a no-op for runtimes that never shrink).
     fn shrink_to(&mut self, min_capacity: usize, hasher: impl Fn(&K) -> u64);
+
+    /// Checks every structural invariant of the table (each entry where
+    /// its hash says, counts that add up, ...) and panics with a message
+    /// naming the first one broken. For tests; may be slow.
+    #[doc(hidden)]
+    fn check_invariants(&self, hasher: impl Fn(&K) -> u64);
 }
 
 /// Finding a key given as `&Q` in a [`RawTable`] (`K: Borrow<Q>`).

@@ -1,5 +1,3 @@
-use serde::Serialize;
-
 /// Growth counters reported by every strategy.
 ///
 /// A plain struct of counters, all starting at zero and only ever growing
@@ -13,7 +11,8 @@ use serde::Serialize;
 /// pointer to a heap node is written into a new table while the node itself
 /// stays put: that is [`nodes_relinked`](Stats::nodes_relinked)). Java's
 /// `HashMap` relinks; Go's map and open-addressing tables copy.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Stats {
     /// How many times an existing entry was physically copied to new memory
     /// because of growth, counted once per copy. An insert that lands a new
