@@ -34,7 +34,7 @@ use std::ptr;
 
 use crate::growth::Work;
 use crate::layout::{evacuated, Bucket, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X};
-use crate::raw::RawTable;
+use crate::raw::GoTable;
 
 /// An evacuation destination (`evacDst`): current bucket and next slot.
 struct Dst<K, V> {
@@ -51,7 +51,8 @@ impl<K, V> Copy for Dst<K, V> {}
 
 /// For each bucket of an old chain, the slots whose entry goes to Y (bit
 /// `i` for slot `i`). Chains longer than 8 buckets (only with colliding
-/// hashes) spill to the heap.
+/// hashes) spill to the heap. A bucket never set sends everything to X:
+/// that is all a same-size grow, which sets none, needs.
 struct YMasks {
     inline: [u8; 8],
     spill: Vec<u8>,
@@ -77,12 +78,16 @@ impl YMasks {
     fn get(&self, bucket: usize) -> u8 {
         match self.inline.get(bucket) {
             Some(&m) => m,
-            None => self.spill[bucket - self.inline.len()],
+            None => self
+                .spill
+                .get(bucket - self.inline.len())
+                .copied()
+                .unwrap_or(0),
         }
     }
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> GoTable<K, V> {
     /// `evacuate(oldbucket)`: if old bucket `oldbucket` is not evacuated yet,
     /// move its whole chain to X (`oldbucket`) or Y (`oldbucket + newbit`)
     /// by the bit `hash & newbit` (same-size grow: all to X). Then, if it is

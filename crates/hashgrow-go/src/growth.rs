@@ -11,9 +11,9 @@
 //!    buckets as buckets (`noverflow >= 2^min(B, 15)`) → **same-size grow**:
 //!    rebuild at the same `B`, which compacts chains emptied by deletes.
 //!
-//! [`RawTable::hash_grow`] only allocates the new array and keeps the old one
+//! [`GoTable::hash_grow`] only allocates the new array and keeps the old one
 //! (`oldbuckets`); no entry moves then. The insert then starts over
-//! (`goto again`): now growing, it runs [`grow_work`](RawTable::grow_work)
+//! (`goto again`): now growing, it runs [`grow_work`](GoTable::grow_work)
 //! like every later write.
 //!
 //! What (every insert — new key or update — and every delete of a non-empty
@@ -24,13 +24,13 @@
 //!
 //! So an operation evacuates at most two old chains: bounded work per
 //! operation. The grow ends when `nevacuate` passes the last old bucket
-//! ([`advance_evacuation_mark`](RawTable::advance_evacuation_mark)). Lookups
+//! ([`advance_evacuation_mark`](GoTable::advance_evacuation_mark)). Lookups
 //! never evacuate.
 
 use hashgrow::Event;
 
 use crate::layout::{Array, Bucket, BUCKET_CNT, LOAD_FACTOR_DEN, LOAD_FACTOR_NUM};
-use crate::raw::RawTable;
+use crate::raw::GoTable;
 
 /// `overLoadFactor(count, B)`: `count` entries in `2^B` buckets exceed the
 /// load factor 6.5.
@@ -54,7 +54,7 @@ pub(crate) struct Work {
     pub(crate) ended: bool,
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> GoTable<K, V> {
     /// `incrnoverflow`: exact count while `B < 16`; from `B = 16` on, the
     /// runtime increments with probability `1 / 2^(B-15)` (so that the 16-bit
     /// counter reaching `2^15` means about `2^B` overflow buckets). We use a
@@ -113,7 +113,7 @@ impl<K, V> RawTable<K, V> {
         let old_b = self.b;
         let new_b = old_b + u8::from(bigger);
         // Uninitialised: evacuation initialises each new bucket (see
-        // `RawTable::new_ready`), so that this costs O(1), not O(2^B).
+        // `GoTable::new_ready`), so that this costs O(1), not O(2^B).
         let new = Array::alloc(1usize << new_b);
         self.oldbuckets = self.buckets;
         self.buckets = new;
@@ -141,7 +141,7 @@ impl<K, V> RawTable<K, V> {
 
     /// `growWork(bucket)`: evacuate the old bucket that new bucket `bucket`
     /// draws from, then (if still growing) old bucket `nevacuate`. `hash`
-    /// recomputes a key's hash (see [`evacuate`](RawTable::evacuate)).
+    /// recomputes a key's hash (see [`evacuate`](GoTable::evacuate)).
     #[inline]
     pub(crate) fn grow_work<H: Fn(&K) -> u64>(&mut self, bucket: usize, hash: &H) {
         let mut work = Work::default();

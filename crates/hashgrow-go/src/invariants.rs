@@ -1,16 +1,14 @@
-//! Structural checks for tests ([`GoMap::check_invariants`]).
-
-use std::hash::{BuildHasher, Hash};
+//! Structural checks for tests (`GoMap::check_invariants`).
 
 use crate::group::tophash;
 use crate::layout::{evacuated, Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST, MIN_TOP_HASH};
-use crate::map::GoMap;
+use crate::raw::GoTable;
 
 /// Walks chain `head`, checking each live key's bucket (`hash & mask ==
 /// index`) and tophash, and that no live slot follows an `emptyRest`.
 /// Returns the live entries seen.
-fn check_chain<K: Hash, V, S: BuildHasher>(
-    m: &GoMap<K, V, S>,
+fn check_chain<K, V>(
+    hasher: &impl Fn(&K) -> u64,
     what: &str,
     index: usize,
     mask: usize,
@@ -25,7 +23,7 @@ fn check_chain<K: Hash, V, S: BuildHasher>(
             if top >= MIN_TOP_HASH {
                 assert!(!seen_rest, "{what} {index}: live slot after emptyRest");
                 // SAFETY: live slot.
-                let h = m.hash_builder.hash_one(unsafe { &*b.key(i) });
+                let h = hasher(unsafe { &*b.key(i) });
                 assert_eq!(
                     h as usize & mask,
                     index,
@@ -49,8 +47,7 @@ fn check_chain<K: Hash, V, S: BuildHasher>(
     live
 }
 
-pub(crate) fn check<K: Hash + Eq, V, S: BuildHasher>(m: &GoMap<K, V, S>) {
-    let raw = &m.raw;
+pub(crate) fn check<K, V>(raw: &GoTable<K, V>, hasher: &impl Fn(&K) -> u64) {
     let mut live = 0;
     if raw.buckets.is_null() {
         assert_eq!(raw.b, 0, "no bucket array but B > 0");
@@ -58,7 +55,7 @@ pub(crate) fn check<K: Hash + Eq, V, S: BuildHasher>(m: &GoMap<K, V, S>) {
         let n = 1usize << raw.b;
         for i in (0..n).filter(|&i| raw.new_ready(i)) {
             // SAFETY: `i < 2^B`, initialised.
-            live += check_chain(m, "bucket", i, n - 1, unsafe { raw.buckets.at(i) });
+            live += check_chain(hasher, "bucket", i, n - 1, unsafe { raw.buckets.at(i) });
         }
     }
     if raw.growing() {
@@ -76,7 +73,7 @@ pub(crate) fn check<K: Hash + Eq, V, S: BuildHasher>(m: &GoMap<K, V, S>) {
                 "old bucket {i} below nevacuate {} not evacuated",
                 raw.nevacuate
             );
-            live += check_chain(m, "old", i, oldn - 1, b);
+            live += check_chain(hasher, "old", i, oldn - 1, b);
         }
     } else {
         assert!(!raw.same_size, "sameSizeGrow flag set while not growing");

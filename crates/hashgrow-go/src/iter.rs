@@ -3,13 +3,14 @@
 //! index order. Deterministic, unlike Go's randomized order.
 
 use std::iter::FusedIterator;
-use std::marker::PhantomData;
 
 use crate::layout::{evacuated, Array, Bucket, BUCKET_CNT, EMPTY_ONE, MIN_TOP_HASH};
-use crate::raw::RawTable;
+use crate::raw::GoTable;
 
 /// Walks the live slots of a table.
 pub(crate) struct RawIter<K, V> {
+    /// Head of the chain `cur` walks.
+    head: Bucket<K, V>,
     arr: Array<K, V>,
     n: usize,
     old: Array<K, V>,
@@ -23,7 +24,7 @@ pub(crate) struct RawIter<K, V> {
 }
 
 impl<K, V> RawIter<K, V> {
-    pub(crate) fn new(raw: &RawTable<K, V>) -> Self {
+    pub(crate) fn new(raw: &GoTable<K, V>) -> Self {
         let n = if raw.buckets.is_null() {
             0
         } else {
@@ -41,6 +42,7 @@ impl<K, V> RawIter<K, V> {
             oldn,
             idx: 0,
             in_old: false,
+            head: Bucket::null(),
             cur: Bucket::null(),
             slot: 0,
             remaining: raw.count,
@@ -49,7 +51,8 @@ impl<K, V> RawIter<K, V> {
 }
 
 impl<K, V> Iterator for RawIter<K, V> {
-    type Item = (Bucket<K, V>, usize);
+    /// `(head of the chain, bucket, slot)`.
+    type Item = crate::lookup::Found<K, V>;
 
     fn next(&mut self) -> Option<Self::Item> {
         while self.remaining > 0 {
@@ -59,7 +62,7 @@ impl<K, V> Iterator for RawIter<K, V> {
                         let j = self.idx;
                         self.idx += 1;
                         // While growing, skip new buckets not initialised
-                        // yet (`RawTable::new_ready`): they are empty.
+                        // yet (`GoTable::new_ready`): they are empty.
                         // SAFETY: masked to the old array's size `oldn`.
                         if self.oldn != 0 && !unsafe { evacuated(self.old.at(j & (self.oldn - 1))) }
                         {
@@ -67,6 +70,7 @@ impl<K, V> Iterator for RawIter<K, V> {
                         }
                         // SAFETY: `j < n`, the array's size.
                         self.cur = unsafe { self.arr.at(j) };
+                        self.head = self.cur;
                     } else {
                         self.in_old = true;
                         self.idx = 0;
@@ -81,6 +85,7 @@ impl<K, V> Iterator for RawIter<K, V> {
                         continue;
                     }
                     self.cur = b;
+                    self.head = b;
                 } else {
                     return None;
                 }
@@ -92,7 +97,7 @@ impl<K, V> Iterator for RawIter<K, V> {
                 // SAFETY: `cur` is a live bucket of the table.
                 if unsafe { self.cur.top(i) } >= MIN_TOP_HASH {
                     self.remaining -= 1;
-                    return Some((self.cur, i));
+                    return Some((self.head, self.cur, i));
                 }
             }
             // SAFETY: `cur` is live.
@@ -107,45 +112,6 @@ impl<K, V> Iterator for RawIter<K, V> {
     }
 }
 
-/// Iterator over `(&K, &V)`, from [`GoMap::iter`](crate::GoMap::iter).
-pub struct Iter<'a, K, V> {
-    raw: RawIter<K, V>,
-    marker: PhantomData<&'a (K, V)>,
-}
-
-impl<K, V> Iter<'_, K, V> {
-    pub(crate) fn new(raw: RawIter<K, V>) -> Self {
-        Iter {
-            raw,
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<'a, K, V> Iterator for Iter<'a, K, V> {
-    type Item = (&'a K, &'a V);
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let (b, i) = self.raw.next()?;
-        // SAFETY: a live slot; the map is borrowed shared for `'a`.
-        Some(unsafe { (&*b.key(i), &*b.val(i)) })
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.raw.size_hint()
-    }
-}
-impl<K, V> ExactSizeIterator for Iter<'_, K, V> {}
-impl<K, V> FusedIterator for Iter<'_, K, V> {}
-
-impl<K, V> Clone for Iter<'_, K, V> {
-    fn clone(&self) -> Self {
-        Iter {
-            raw: self.raw,
-            marker: PhantomData,
-        }
-    }
-}
-
 impl<K, V> Clone for RawIter<K, V> {
     fn clone(&self) -> Self {
         *self
@@ -153,106 +119,16 @@ impl<K, V> Clone for RawIter<K, V> {
 }
 impl<K, V> Copy for RawIter<K, V> {}
 
-// SAFETY: the iterators only hand out `&K`/`&V` (`Iter`) or `&K`/`&mut V`
-// (`IterMut`) of a map they borrow; they are Send/Sync exactly when those
-// references are.
-unsafe impl<K: Sync, V: Sync> Send for Iter<'_, K, V> {}
-// SAFETY: see above.
-unsafe impl<K: Sync, V: Sync> Sync for Iter<'_, K, V> {}
-
-/// Iterator over `(&K, &mut V)`, from [`GoMap::iter_mut`](crate::GoMap::iter_mut).
-pub struct IterMut<'a, K, V> {
-    raw: RawIter<K, V>,
-    marker: PhantomData<(&'a K, &'a mut V)>,
-}
-
-impl<K, V> IterMut<'_, K, V> {
-    pub(crate) fn new(raw: RawIter<K, V>) -> Self {
-        IterMut {
-            raw,
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<'a, K, V> Iterator for IterMut<'a, K, V> {
-    type Item = (&'a K, &'a mut V);
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let (b, i) = self.raw.next()?;
-        // SAFETY: a live slot, visited once; the map is borrowed mutably for
-        // `'a`, so the `&mut V` is unique.
-        Some(unsafe { (&*b.key(i), &mut *b.val(i)) })
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.raw.size_hint()
-    }
-}
-impl<K, V> ExactSizeIterator for IterMut<'_, K, V> {}
-impl<K, V> FusedIterator for IterMut<'_, K, V> {}
-// SAFETY: hands out `&K` and `&mut V`.
-unsafe impl<K: Sync, V: Send> Send for IterMut<'_, K, V> {}
-// SAFETY: hands out `&K` and `&mut V`.
-unsafe impl<K: Sync, V: Sync> Sync for IterMut<'_, K, V> {}
-
-/// Iterator over keys, from [`GoMap::keys`](crate::GoMap::keys).
-pub struct Keys<'a, K, V> {
-    pub(crate) inner: Iter<'a, K, V>,
-}
-impl<'a, K, V> Iterator for Keys<'a, K, V> {
-    type Item = &'a K;
-    fn next(&mut self) -> Option<&'a K> {
-        self.inner.next().map(|(k, _)| k)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-impl<K, V> ExactSizeIterator for Keys<'_, K, V> {}
-impl<K, V> FusedIterator for Keys<'_, K, V> {}
-
-/// Iterator over values, from [`GoMap::values`](crate::GoMap::values).
-pub struct Values<'a, K, V> {
-    pub(crate) inner: Iter<'a, K, V>,
-}
-impl<'a, K, V> Iterator for Values<'a, K, V> {
-    type Item = &'a V;
-    fn next(&mut self) -> Option<&'a V> {
-        self.inner.next().map(|(_, v)| v)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-impl<K, V> ExactSizeIterator for Values<'_, K, V> {}
-impl<K, V> FusedIterator for Values<'_, K, V> {}
-
-/// Iterator over mutable values, from [`GoMap::values_mut`](crate::GoMap::values_mut).
-pub struct ValuesMut<'a, K, V> {
-    pub(crate) inner: IterMut<'a, K, V>,
-}
-impl<'a, K, V> Iterator for ValuesMut<'a, K, V> {
-    type Item = &'a mut V;
-    fn next(&mut self) -> Option<&'a mut V> {
-        self.inner.next().map(|(_, v)| v)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-impl<K, V> ExactSizeIterator for ValuesMut<'_, K, V> {}
-impl<K, V> FusedIterator for ValuesMut<'_, K, V> {}
-
 /// Owning iterator over `(K, V)`, from `GoMap::into_iter`. Entries not
 /// consumed are dropped with it.
 pub struct IntoIter<K, V> {
     // `iter` points into `table`'s memory, which does not move with it.
     iter: RawIter<K, V>,
-    table: RawTable<K, V>,
+    table: GoTable<K, V>,
 }
 
 impl<K, V> IntoIter<K, V> {
-    pub(crate) fn new(table: RawTable<K, V>) -> Self {
+    pub(crate) fn new(table: GoTable<K, V>) -> Self {
         IntoIter {
             iter: RawIter::new(&table),
             table,
@@ -263,7 +139,7 @@ impl<K, V> IntoIter<K, V> {
 impl<K, V> Iterator for IntoIter<K, V> {
     type Item = (K, V);
     fn next(&mut self) -> Option<(K, V)> {
-        let (b, i) = self.iter.next()?;
+        let (_, b, i) = self.iter.next()?;
         // SAFETY: a live slot of the owned table; marking it empty right
         // after the reads means the table's Drop will not drop it again.
         unsafe {

@@ -37,13 +37,13 @@
 //! * A new array is allocated **uninitialised**: a new bucket is
 //!   initialised (and its slots segment allocated) when the evacuation of
 //!   its old bucket first reaches it; nothing reads a new bucket before
-//!   that (`RawTable::new_ready`). Go zeroes the whole array in
+//!   that (`GoTable::new_ready`). Go zeroes the whole array in
 //!   `hashGrow`, an O(n) stop (and with a global allocator that zeroes by
 //!   hand, a 37 MB `memset` plus its page faults in one insert).
 //! * An old generation is not freed by the op that ends its grow: its
 //!   pieces (tophash array, slots segments, overflow chunks, none larger
 //!   than 120 KiB except the tophash array) are freed one per later
-//!   write (`RawTable::retire_old`); Go leaves this to its GC.
+//!   write (`GoTable::retire_old`); Go leaves this to its GC.
 //!
 //! The worst single operation left is the one that ends a grow (it queues
 //! the old generation's pieces, one pointer push per segment, 512 buckets
@@ -51,7 +51,7 @@
 //! array (8 bytes per old bucket, one `free`), plus the page faults of
 //! first touching new memory, which any table pays somewhere.
 
-use std::alloc::{alloc, alloc_zeroed, dealloc, handle_alloc_error, Layout};
+use std::alloc::{alloc, alloc_zeroed, dealloc, Layout};
 use std::mem::MaybeUninit;
 use std::ptr::{self, NonNull};
 
@@ -295,7 +295,7 @@ const SEG_BYTES: usize = 120 * 1024;
 #[cfg(test)]
 const SEG_BYTES: usize = 1024;
 
-/// A block of memory to free later (see `RawTable::deferred`).
+/// A block of memory to free later (see `GoTable::deferred`).
 pub(crate) type Piece = (NonNull<u8>, Layout);
 
 /// One key and its value side by side (see [`Slots::PAIRED`]).
@@ -343,7 +343,7 @@ impl<K, V> Slots<K, V> {
 /// Segments keep the cost of every single allocation and free bounded:
 /// a segment is allocated when evacuation first reaches it (not when the
 /// grow starts), and the segments of an old array are freed one per write
-/// after its grow ends (`RawTable::deferred`) instead of all at once.
+/// after its grow ends (`GoTable::deferred`) instead of all at once.
 /// Looking a bucket up costs one more load, from the table, which is small,
 /// stays in cache, and is independent of the tophash load.
 pub(crate) struct Array<K, V> {
@@ -396,7 +396,7 @@ impl<K, V> Array<K, V> {
         // SAFETY: non-zero size (at least one segment pointer).
         let segs = unsafe { alloc_zeroed(layout) };
         if segs.is_null() {
-            handle_alloc_error(layout);
+            alloc_failed(layout);
         }
         Array {
             top: alloc_raw(top_layout(n)).cast(),
@@ -545,8 +545,19 @@ fn alloc_raw(layout: Layout) -> *mut u8 {
     let p = unsafe { alloc(layout) };
     match NonNull::new(p) {
         Some(p) => p.as_ptr(),
-        None => handle_alloc_error(layout),
+        None => alloc_failed(layout),
     }
+}
+
+/// A failed allocation panics (a huge `with_capacity` hint that got past
+/// `makemap`'s size check) instead of aborting the process: Go throws a
+/// catchable-in-principle "out of memory"; a Rust user gets a clean panic.
+#[cold]
+fn alloc_failed(layout: Layout) -> ! {
+    panic!(
+        "hashgrow-go: memory allocation of {} bytes failed",
+        layout.size()
+    )
 }
 
 /// Overflow buckets of one generation of the table, bump-allocated from
@@ -557,7 +568,7 @@ fn alloc_raw(layout: Layout) -> *mut u8 {
 ///
 /// A generation's overflow buckets are freed together when a grow ends,
 /// like Go's `extra.oldoverflow`, chunk by chunk over the following writes
-/// (`RawTable::retire_old`).
+/// (`GoTable::retire_old`).
 pub(crate) struct OverflowArena<K, V> {
     /// Each chunk: its tophash words, its slots, its size (at most one
     /// segment's worth, so that freeing one is cheap).

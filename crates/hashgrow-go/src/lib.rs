@@ -113,7 +113,6 @@ mod lookup;
 
 mod raw;
 
-mod entry;
 mod invariants;
 mod iter;
 mod map;
@@ -121,6 +120,6 @@ pub mod replay;
 #[cfg(test)]
 mod tests;
 
-pub use entry::{Entry, OccupiedEntry, VacantEntry};
-pub use iter::{IntoIter, Iter, IterMut, Keys, Values, ValuesMut};
-pub use map::GoMap;
+pub use hashgrow::map::Entry;
+pub use iter::IntoIter;
+pub use map::{GoMap, GoSlot, GoSlots, GoTable, GoVacancy};

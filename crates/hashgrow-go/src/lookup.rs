@@ -14,7 +14,7 @@
 
 use crate::group::Tag;
 use crate::layout::{Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST};
-use crate::raw::RawTable;
+use crate::raw::GoTable;
 
 /// Where an absent key would go: the first empty slot of the chain (if
 /// any) and the chain's last bucket (to hang an overflow bucket on).
@@ -24,6 +24,10 @@ pub(crate) struct VacantPos<K, V> {
     pub(crate) idx: usize,
     pub(crate) last: Bucket<K, V>,
 }
+
+/// A live slot found by a lookup or an iterator: `(head of its chain,
+/// bucket, slot index)`.
+pub(crate) type Found<K, V> = (Bucket<K, V>, Bucket<K, V>, usize);
 
 /// Outcome of the assign walk.
 pub(crate) enum Search<K, V> {
@@ -64,15 +68,11 @@ pub(crate) unsafe fn find_in_chain<K, V>(
     }
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> GoTable<K, V> {
     /// `mapaccess`: the slot holding the key, if present. Reads the old
     /// bucket while it is not evacuated. Never moves anything.
     #[inline]
-    pub(crate) fn find(
-        &self,
-        hash: u64,
-        mut eq: impl FnMut(&K) -> bool,
-    ) -> Option<(Bucket<K, V>, usize)> {
+    pub(crate) fn find(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Found<K, V>> {
         if self.count == 0 {
             return None;
         }
@@ -91,7 +91,8 @@ impl<K, V> RawTable<K, V> {
                     b = oldb;
                 }
             }
-            find_in_chain(b, Tag::of(hash), &mut eq)
+            let (bucket, idx) = find_in_chain(b, Tag::of(hash), &mut eq)?;
+            Some((b, bucket, idx))
         }
     }
 

@@ -1,17 +1,17 @@
-//! [`GoMap`]: the public, std-like map over the raw Go table.
+//! [`GoMap`]: the shared std-shaped map ([`hashgrow::Map`]) over
+//! [`GoTable`], Go's `hmap`. This file is the glue: what each facade
+//! operation is in the runtime's terms (`mapaccess`, `mapassign`,
+//! `mapdelete`, `makemap`).
 
 use std::borrow::Borrow;
-use std::fmt;
-use std::hash::{BuildHasher, Hash};
-use std::ops::Index;
 
-use hashgrow::{DefaultHashBuilder, EventHook, Stats, Table};
+use hashgrow::raw::{RawLookup, RawTable, TryReserveError};
+use hashgrow::{DefaultHashBuilder, EventHook, Map, Stats};
 
-use crate::entry::{Entry, OccupiedEntry, VacantEntry};
-use crate::iter::{IntoIter, Iter, IterMut, Keys, RawIter, Values, ValuesMut};
-use crate::layout::Bucket;
+use crate::iter::{IntoIter, RawIter};
+use crate::layout::{Bucket, BUCKET_CNT, MIN_TOP_HASH};
 use crate::lookup::{Search, VacantPos};
-use crate::raw::RawTable;
+pub use crate::raw::GoTable;
 
 /// A hash map that grows exactly like the Go 1.19 runtime map: buckets of
 /// 8 slots with overflow chains, doubling at 6.5 entries per bucket,
@@ -19,9 +19,16 @@ use crate::raw::RawTable;
 /// evacuation of at most two old buckets per write. See the [crate
 /// docs](crate) for the rule.
 ///
-/// `S` is the hash builder; the default is FxHash
-/// ([`hashgrow::DefaultHashBuilder`]), deterministic and fast but not
-/// resistant to hash flooding.
+/// The whole std `HashMap` API comes from the shared facade
+/// [`hashgrow::Map`]; where Go differs, [`GoTable`] follows Go:
+/// `capacity()` is `6.5 * 2^B` (at least 8), `shrink_to_fit` does nothing
+/// (Go maps never shrink, golang/go#20135), `reserve` only re-sizes a map
+/// that was never written (Go has no reserve; `make(map, hint)` is its
+/// only sizing), and `retain`/`extract_if`/an occupied entry's `remove`
+/// delete without the `growWork` a Go `delete` does first.
+///
+/// `S` is the hash builder; the default is foldhash with a per-map seed
+/// (as the runtime seeds each map's hash).
 ///
 /// ```
 /// use hashgrow_go::GoMap;
@@ -35,92 +42,60 @@ use crate::raw::RawTable;
 /// assert_eq!(m.len(), 1);
 /// assert_eq!(m["a"], 10);
 /// ```
-pub struct GoMap<K, V, S = DefaultHashBuilder> {
-    pub(crate) raw: RawTable<K, V>,
-    pub(crate) hash_builder: S,
+pub type GoMap<K, V, S = DefaultHashBuilder> = Map<K, V, GoTable<K, V>, S>;
+
+/// One live entry of a [`GoTable`]: slot `idx` of `bucket`, in the chain
+/// that starts at `head` (deleting needs the head to fix up `emptyRest`).
+pub struct GoSlot<K, V> {
+    head: Bucket<K, V>,
+    bucket: Bucket<K, V>,
+    idx: usize,
 }
 
-impl<K, V> GoMap<K, V, DefaultHashBuilder> {
-    /// An empty map. Allocates nothing until the first insert (Go's
-    /// `make(map[K]V)`: `B = 0`, first bucket allocated lazily).
-    ///
-    /// ```
-    /// let m: hashgrow_go::GoMap<u64, u64> = hashgrow_go::GoMap::new();
-    /// assert!(m.is_empty());
-    /// assert_eq!(m.capacity(), 8);
-    /// ```
-    pub fn new() -> Self {
-        Self::with_hasher(DefaultHashBuilder::default())
+impl<K, V> Clone for GoSlot<K, V> {
+    fn clone(&self) -> Self {
+        *self
     }
+}
+impl<K, V> Copy for GoSlot<K, V> {}
+impl<K, V> PartialEq for GoSlot<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bucket == other.bucket && self.idx == other.idx
+    }
+}
+impl<K, V> Eq for GoSlot<K, V> {}
 
-    /// An empty map sized for `hint` entries as `make(map[K]V, hint)` does:
-    /// the smallest `B` whose `2^B` buckets hold `hint` entries under the
-    /// 6.5 load factor. For `hint <= 8`, `B = 0` and nothing is allocated
-    /// yet.
-    ///
-    /// ```
-    /// use hashgrow::Table;
-    /// let m: hashgrow_go::GoMap<u64, u64> = hashgrow_go::GoMap::with_capacity(1000);
-    /// assert_eq!(m.stats().log2_buckets, 8); // 13 * 2^7 / 2 = 832 < 1000 <= 1664
-    /// ```
-    pub fn with_capacity(hint: usize) -> Self {
-        Self::with_capacity_and_hasher(hint, DefaultHashBuilder::default())
+/// Where an absent key would go (see [`VacantPos`]).
+pub struct GoVacancy<K, V>(VacantPos<K, V>);
+
+/// The live slots, in the map's iteration order.
+pub struct GoSlots<K, V>(RawIter<K, V>);
+
+impl<K, V> Clone for GoSlots<K, V> {
+    fn clone(&self) -> Self {
+        GoSlots(self.0)
     }
 }
 
-impl<K, V, S> GoMap<K, V, S> {
-    /// An empty map using `hash_builder`.
-    ///
-    /// ```
-    /// use hashgrow::hash::SipBuildHasher;
-    /// let mut m = hashgrow_go::GoMap::with_hasher(SipBuildHasher::random());
-    /// m.insert(1, "one");
-    /// assert_eq!(m[&1], "one");
-    /// ```
-    pub fn with_hasher(hash_builder: S) -> Self {
-        Self::with_capacity_and_hasher(0, hash_builder)
-    }
-
-    /// [`with_capacity`](GoMap::with_capacity) with a given hash builder.
-    pub fn with_capacity_and_hasher(hint: usize, hash_builder: S) -> Self {
-        GoMap {
-            raw: RawTable::with_hint(hint),
-            hash_builder,
-        }
-    }
-
-    /// Number of entries.
+impl<K, V> Iterator for GoSlots<K, V> {
+    type Item = GoSlot<K, V>;
     #[inline]
-    pub fn len(&self) -> usize {
-        self.raw.count
+    fn next(&mut self) -> Option<GoSlot<K, V>> {
+        let (head, bucket, idx) = self.0.next()?;
+        Some(GoSlot { head, bucket, idx })
     }
-
-    /// `true` when the map holds no entry.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.raw.count == 0
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
     }
+}
 
-    /// Entries the map holds before its next doubling: `6.5 * 2^B`
-    /// (at least 8). Overflow buckets may be needed before that.
-    pub fn capacity(&self) -> usize {
-        let b = self.raw.b;
-        (13 * ((1usize << b) / 2)).max(8)
-    }
-
-    /// The hash builder.
-    pub fn hasher(&self) -> &S {
-        &self.hash_builder
-    }
-
-    /// Growth counters and current state (`B`, `noverflow`, `nevacuate`,
-    /// `growing`, ...). Cheap; `longest_chain` is left at 0 here, see
-    /// [`longest_chain`](GoMap::longest_chain).
-    pub fn stats(&self) -> Stats {
-        self.raw.stats()
-    }
-
+impl<K, V> GoTable<K, V> {
     /// Longest chain now, in entries (walks every bucket: O(capacity)).
+    ///
+    /// ```
+    /// let m: hashgrow_go::GoMap<u64, u64> = (0..100).map(|i| (i, i)).collect();
+    /// assert!(m.raw().longest_chain() >= 1);
+    /// ```
     pub fn longest_chain(&self) -> u64 {
         let mut longest = 0;
         let mut chain = |mut b: Bucket<K, V>| {
@@ -128,448 +103,216 @@ impl<K, V, S> GoMap<K, V, S> {
             while !b.is_null() {
                 // SAFETY: `b` walks a live chain of this table.
                 unsafe {
-                    n += (0..crate::layout::BUCKET_CNT)
-                        .filter(|&i| b.top(i) >= crate::layout::MIN_TOP_HASH)
+                    n += (0..BUCKET_CNT)
+                        .filter(|&i| b.top(i) >= MIN_TOP_HASH)
                         .count() as u64;
                     b = b.overflow();
                 }
             }
             longest = longest.max(n);
         };
-        if !self.raw.buckets.is_null() {
-            for i in (0..(1usize << self.raw.b)).filter(|&i| self.raw.new_ready(i)) {
+        if !self.buckets.is_null() {
+            for i in (0..(1usize << self.b)).filter(|&i| self.new_ready(i)) {
                 // SAFETY: `i < 2^b`, initialised.
-                chain(unsafe { self.raw.buckets.at(i) });
+                chain(unsafe { self.buckets.at(i) });
             }
         }
-        if self.raw.growing() {
-            for i in 0..self.raw.noldbuckets() {
+        if self.growing() {
+            for i in 0..self.noldbuckets() {
                 // SAFETY: `i < noldbuckets()`.
-                chain(unsafe { self.raw.oldbuckets.at(i) });
+                chain(unsafe { self.oldbuckets.at(i) });
             }
         }
         longest
     }
-
-    /// Installs (or removes) the event hook: [`hashgrow::Event::GrowStart`],
-    /// [`GrowEnd`](hashgrow::Event::GrowEnd) and, after each `grow_work`
-    /// that evacuated at least one old bucket,
-    /// [`Evacuated`](hashgrow::Event::Evacuated). Tested only on cold paths.
-    pub fn set_event_hook(&mut self, hook: Option<EventHook>) {
-        self.raw.hook = hook;
-    }
-
-    /// Removes every entry, keeping the bucket array (`B` stays), as Go's
-    /// `mapclear`; a grow in progress is abandoned.
-    ///
-    /// ```
-    /// let mut m: hashgrow_go::GoMap<u32, u32> = (0..100).map(|i| (i, i)).collect();
-    /// let b = m.stats().log2_buckets;
-    /// m.clear();
-    /// assert!(m.is_empty());
-    /// assert_eq!(m.stats().log2_buckets, b);
-    /// ```
-    pub fn clear(&mut self) {
-        self.raw.clear();
-    }
-
-    /// Iterates over `(&K, &V)`.
-    ///
-    /// **Order.** Go randomizes map iteration order on purpose; this map's
-    /// order is deterministic instead (it depends only on the hashes and the
-    /// history of operations): bucket `0, 1, .., 2^B - 1` of the current
-    /// array, each chain from its head through its overflow buckets, slots
-    /// in order; then, if a grow is in progress, the old buckets not yet
-    /// evacuated, in index order, the same way.
-    ///
-    /// ```
-    /// let m: hashgrow_go::GoMap<u64, u64> = (0..10).map(|i| (i, i * i)).collect();
-    /// let mut sum = 0;
-    /// for (k, v) in m.iter() {
-    ///     assert_eq!(k * k, *v);
-    ///     sum += v;
-    /// }
-    /// assert_eq!(sum, 285);
-    /// ```
-    pub fn iter(&self) -> Iter<'_, K, V> {
-        Iter::new(RawIter::new(&self.raw))
-    }
-
-    /// Iterates over `(&K, &mut V)`, in the order of [`iter`](GoMap::iter).
-    ///
-    /// ```
-    /// let mut m: hashgrow_go::GoMap<u64, u64> = (0..10).map(|i| (i, i)).collect();
-    /// for (_, v) in m.iter_mut() {
-    ///     *v += 1;
-    /// }
-    /// assert_eq!(m[&9], 10);
-    /// ```
-    pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
-        IterMut::new(RawIter::new(&self.raw))
-    }
-
-    /// Iterates over the keys, in the order of [`iter`](GoMap::iter).
-    pub fn keys(&self) -> Keys<'_, K, V> {
-        Keys { inner: self.iter() }
-    }
-
-    /// Iterates over the values, in the order of [`iter`](GoMap::iter).
-    pub fn values(&self) -> Values<'_, K, V> {
-        Values { inner: self.iter() }
-    }
-
-    /// Iterates over mutable values, in the order of [`iter`](GoMap::iter).
-    pub fn values_mut(&mut self) -> ValuesMut<'_, K, V> {
-        ValuesMut {
-            inner: self.iter_mut(),
-        }
-    }
 }
 
-impl<K, V, S> GoMap<K, V, S>
-where
-    K: Hash + Eq,
-    S: BuildHasher,
-{
-    #[inline(always)]
-    fn hash<Q: Hash + ?Sized>(&self, q: &Q) -> u64 {
-        self.hash_builder.hash_one(q)
-    }
+// SAFETY: a `GoSlot` names a live slot (tophash >= MIN_TOP_HASH) of the
+// new array or of an unevacuated old bucket; entries move only in
+// `grow_work` (writes through `find_or_vacancy`, `insert_vacant`, `remove`),
+// never in `remove_slot`, which only rewrites tophash bytes of its own
+// chain, nor in `entry_mut`. `RawIter` reads tophash bytes slot by slot, so
+// a removal behind it changes nothing it has yet to read as live. Entries
+// live in heap segments reached through raw pointers.
+unsafe impl<K, V> RawTable<K, V> for GoTable<K, V> {
+    type Slot = GoSlot<K, V>;
+    type Vacancy = GoVacancy<K, V>;
+    type RawIter = GoSlots<K, V>;
+    type IntoIter = IntoIter<K, V>;
 
-    /// Returns the value for `key`. Never moves anything, even during a
-    /// grow: an entry whose old bucket is not evacuated is read there.
+    /// `makemap(hint)`: the smallest `B` whose `2^B` buckets hold `hint`
+    /// entries under the 6.5 load factor; for `hint <= 8`, `B = 0` and
+    /// nothing is allocated yet. A hint whose memory would overflow or pass
+    /// `maxAlloc` is ignored (B = 0), as the runtime ignores it.
     ///
     /// ```
-    /// let mut m = hashgrow_go::GoMap::new();
-    /// m.insert(String::from("k"), 1);
-    /// assert_eq!(m.get("k"), Some(&1)); // `&str` looks up a `String` key
-    /// assert_eq!(m.get("x"), None);
+    /// let m: hashgrow_go::GoMap<u64, u64> = hashgrow_go::GoMap::with_capacity(1000);
+    /// assert_eq!(m.stats().log2_buckets, 8); // 13 * 2^7 / 2 = 832 < 1000 <= 1664
     /// ```
+    fn with_capacity(hint: usize) -> Self {
+        GoTable::with_hint(hint)
+    }
+
     #[inline]
-    pub fn get<Q>(&self, key: &Q) -> Option<&V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hash(key);
-        let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
-        // SAFETY: `find` returns a live slot; the borrow of `self` keeps it.
-        Some(unsafe { &*b.val(i) })
+    fn len(&self) -> usize {
+        self.count
     }
 
-    /// Returns the stored key and value for `key`.
-    pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hash(key);
-        let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
-        // SAFETY: `find` returns a live slot; the borrow of `self` keeps it.
-        Some(unsafe { (&*b.key(i), &*b.val(i)) })
+    /// Entries the map holds before its next doubling: `6.5 * 2^B` (at
+    /// least 8). Overflow buckets may be needed before that.
+    fn capacity(&self) -> usize {
+        (13 * ((1usize << self.b) / 2)).max(8)
     }
 
-    /// Returns a mutable reference to the value for `key`. Like
-    /// [`get`](GoMap::get), it never moves anything.
-    ///
-    /// ```
-    /// let mut m = hashgrow_go::GoMap::new();
-    /// m.insert(1, 10);
-    /// *m.get_mut(&1).unwrap() += 1;
-    /// assert_eq!(m[&1], 11);
-    /// ```
+    /// Growth counters and `B`, `noverflow`, `nevacuate`, `growing`;
+    /// `longest_chain` is left 0 (see [`GoTable::longest_chain`]).
+    fn stats(&self) -> Stats {
+        GoTable::stats(self)
+    }
+
+    /// `GrowStart`, `GrowEnd` and, after each `grow_work` that evacuated
+    /// at least one old bucket, `Evacuated`.
+    fn set_event_hook(&mut self, hook: Option<EventHook>) {
+        self.hook = hook;
+    }
+
     #[inline]
-    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hash(key);
-        let (b, i) = self.raw.find(hash, |k| k.borrow() == key)?;
-        // SAFETY: live slot, and `&mut self` makes the reference unique.
-        Some(unsafe { &mut *b.val(i) })
+    unsafe fn entry(&self, s: GoSlot<K, V>) -> (&K, &V) {
+        // SAFETY: a live slot (caller).
+        unsafe { (&*s.bucket.key(s.idx), &*s.bucket.val(s.idx)) }
     }
 
-    /// `true` if the map holds `key`.
-    ///
-    /// ```
-    /// let m: hashgrow_go::GoMap<u8, ()> = [(1, ())].into_iter().collect();
-    /// assert!(m.contains_key(&1) && !m.contains_key(&2));
-    /// ```
     #[inline]
-    pub fn contains_key<Q>(&self, key: &Q) -> bool
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hash(key);
-        self.raw.find(hash, |k| k.borrow() == key).is_some()
+    unsafe fn entry_mut(&mut self, s: GoSlot<K, V>) -> (&K, &mut V) {
+        // SAFETY: a live slot (caller), reached through raw pointers.
+        unsafe { (&*s.bucket.key(s.idx), &mut *s.bucket.val(s.idx)) }
     }
 
-    /// Inserts `key -> value`; returns the previous value if the key was
-    /// present (the stored key is then kept, as in `std`).
-    ///
-    /// This is Go's `m[key] = value`: while a grow is in progress it first
-    /// evacuates the key's old bucket and old bucket `nevacuate` (also for
-    /// an update); an insert of a new key may start a grow.
-    ///
-    /// ```
-    /// use hashgrow::Table;
-    /// let mut m = hashgrow_go::GoMap::new();
-    /// for k in 0..9u64 {
-    ///     assert_eq!(m.insert(k, k), None);
-    /// }
-    /// // The 9th key doubled the one-bucket map, and that insert already
-    /// // evacuated the single old bucket: the grow is over.
-    /// let s = m.stats();
-    /// assert_eq!((s.log2_buckets, s.grows, s.growing), (1, 1, false));
-    /// assert_eq!(s.entries_moved, 8);
-    /// ```
+    /// Bucket `0 .. 2^B` of the current array, each chain from its head
+    /// through its overflow buckets, slots in order; then, while growing,
+    /// the old buckets not yet evacuated, in index order. Deterministic
+    /// (Go randomizes its iteration order; this map does not).
+    unsafe fn raw_iter(&self) -> GoSlots<K, V> {
+        GoSlots(RawIter::new(self))
+    }
+
+    fn into_entries(self) -> IntoIter<K, V> {
+        IntoIter::new(self)
+    }
+
+    fn take(&mut self) -> Self {
+        let mut fresh = GoTable::with_hint(0);
+        std::mem::swap(&mut fresh.hook, &mut self.hook);
+        fresh.counters = self.counters;
+        std::mem::replace(self, fresh)
+    }
+
+    /// Sized for `len()` as `make(map, len(m))` (what `maps.Clone` of a
+    /// map with no grow in progress amounts to, entry for entry).
+    fn empty_clone(&self) -> Self {
+        GoTable::with_hint(self.count)
+    }
+
+    /// `mapclear`: every entry removed, `B` kept, a grow in progress
+    /// abandoned.
+    fn clear(&mut self) {
+        GoTable::clear(self);
+    }
+
     #[inline]
-    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let hash = self.hash(&key);
-        let hb = &self.hash_builder;
-        let hasher = |k: &K| hb.hash_one(k);
-        match self.raw.begin_assign(hash, |k| *k == key, &hasher) {
-            Search::Found(b, i) => {
-                // SAFETY: live slot; we hold `&mut self`.
-                Some(unsafe { std::mem::replace(&mut *b.val(i), value) })
-            }
-            Search::Vacant(pos) => {
-                self.insert_new(hash, key, pos, value);
-                None
-            }
-        }
-    }
-
-    /// Second half of an insert of an absent key (`insert`,
-    /// `VacantEntry`): `finish_insert` (which may start a grow) takes the
-    /// slot, then the key and value are written into it.
-    #[inline(always)]
-    pub(crate) fn insert_new(
+    fn insert_vacant(
         &mut self,
         hash: u64,
+        vacancy: GoVacancy<K, V>,
         key: K,
-        pos: VacantPos<K, V>,
         value: V,
-    ) -> (Bucket<K, V>, usize) {
-        let hb = &self.hash_builder;
-        let (b, i) = self.raw.finish_insert(hash, pos, &|k: &K| hb.hash_one(k));
+        hasher: impl Fn(&K) -> u64,
+    ) -> GoSlot<K, V> {
+        let (bucket, idx) = self.finish_insert(hash, vacancy.0, &hasher);
         // SAFETY: `finish_insert` reserved this empty slot (tophash
-        // written, count incremented) for us to initialise.
+        // written, count incremented) for us to initialise; the array
+        // exists now.
         unsafe {
-            b.key(i).write(key);
-            b.val(i).write(value);
+            bucket.key(idx).write(key);
+            bucket.val(idx).write(value);
+            let head = self.chain_head(hash);
+            GoSlot { head, bucket, idx }
         }
-        (b, i)
     }
 
-    /// Removes `key` and returns its value (Go's `delete(m, key)`, which also
-    /// does `grow_work` while growing — except on an empty map).
-    ///
-    /// ```
-    /// let mut m = hashgrow_go::GoMap::new();
-    /// m.insert(1, "a");
-    /// assert_eq!(m.remove(&1), Some("a"));
-    /// assert_eq!(m.remove(&1), None);
-    /// ```
     #[inline]
-    pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        self.remove_entry(key).map(|(_, v)| v)
+    unsafe fn remove_slot(&mut self, s: GoSlot<K, V>) -> (K, V) {
+        // SAFETY: a live slot of the chain `head` (caller).
+        unsafe { self.take(s.head, s.bucket, s.idx) }
     }
 
-    /// Removes `key` and returns the stored key and its value.
-    pub fn remove_entry<Q>(&mut self, key: &Q) -> Option<(K, V)>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
-        let hash = self.hash(key);
-        let hb = &self.hash_builder;
-        self.raw
-            .remove(hash, |k| k.borrow() == key, &|k: &K| hb.hash_one(k))
+    /// Go has no reserve: `make(map, hint)` is its only sizing. So this
+    /// re-makes a map that was never written (no bucket array yet) as
+    /// `make(map, len + additional)`, and otherwise does nothing; it fails
+    /// only if `len + additional` overflows.
+    fn try_reserve(
+        &mut self,
+        additional: usize,
+        _hasher: impl Fn(&K) -> u64,
+    ) -> Result<(), TryReserveError> {
+        let want = self
+            .count
+            .checked_add(additional)
+            .ok_or(TryReserveError::CapacityOverflow)?;
+        if self.buckets.is_null() && self.count == 0 {
+            let mut fresh = GoTable::with_hint(want);
+            std::mem::swap(&mut fresh.hook, &mut self.hook);
+            fresh.counters = self.counters;
+            *self = fresh;
+        }
+        Ok(())
     }
 
-    /// The entry for `key`, for in-place insert-or-update.
-    ///
-    /// Like Go's assign, this runs `grow_work` for the key's bucket when a
-    /// grow is in progress, even if the entry is then left untouched; a new
-    /// key is only counted (and a grow only started) by
-    /// [`VacantEntry::insert`].
-    ///
-    /// ```
-    /// let mut counts = hashgrow_go::GoMap::new();
-    /// for w in "a b a c a".split(' ') {
-    ///     *counts.entry(w).or_insert(0) += 1;
-    /// }
-    /// assert_eq!(counts["a"], 3);
-    /// counts.entry("b").and_modify(|n| *n *= 10).or_default();
-    /// assert_eq!(counts["b"], 10);
-    /// ```
-    pub fn entry(&mut self, key: K) -> Entry<'_, K, V, S> {
-        let hash = self.hash(&key);
-        let hb = &self.hash_builder;
-        match self
-            .raw
-            .begin_assign(hash, |k| *k == key, &|k: &K| hb.hash_one(k))
-        {
-            Search::Found(b, i) => {
+    /// Go maps never shrink (golang/go#20135): a no-op.
+    fn shrink_to(&mut self, _min_capacity: usize, _hasher: impl Fn(&K) -> u64) {}
+
+    /// Every live key sits in the bucket its hash names (or in its old
+    /// bucket, not yet evacuated), with the right tophash; no live slot
+    /// follows an `emptyRest`; old buckets below `nevacuate` are
+    /// evacuated; the live entries add up to `len()`.
+    fn check_invariants(&self, hasher: impl Fn(&K) -> u64) {
+        crate::invariants::check(self, &hasher);
+    }
+}
+
+impl<K: Borrow<Q>, V, Q: Eq + ?Sized> RawLookup<K, V, Q> for GoTable<K, V> {
+    /// `mapaccess`: reads the old bucket while it is not evacuated, else
+    /// the new one; never moves anything.
+    #[inline]
+    fn find(&self, hash: u64, key: &Q) -> Option<GoSlot<K, V>> {
+        let (head, bucket, idx) = GoTable::find(self, hash, |k| k.borrow() == key)?;
+        Some(GoSlot { head, bucket, idx })
+    }
+
+    /// First half of `mapassign`: the first bucket allocated if needed,
+    /// `grow_work` for the key's bucket when growing (also for an update
+    /// that then changes nothing else), then the chain walk.
+    #[inline]
+    fn find_or_vacancy(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        hasher: impl Fn(&K) -> u64,
+    ) -> Result<GoSlot<K, V>, GoVacancy<K, V>> {
+        match self.begin_assign(hash, |k| k.borrow() == key, &hasher) {
+            Search::Found(bucket, idx) => {
                 // SAFETY: `begin_assign` made sure the array exists.
-                let head = unsafe { self.raw.chain_head(hash) };
-                Entry::Occupied(OccupiedEntry {
-                    map: self,
-                    head,
-                    bucket: b,
-                    idx: i,
-                })
+                let head = unsafe { self.chain_head(hash) };
+                Ok(GoSlot { head, bucket, idx })
             }
-            Search::Vacant(pos) => Entry::Vacant(VacantEntry {
-                map: self,
-                hash,
-                key,
-                pos,
-            }),
+            Search::Vacant(pos) => Err(GoVacancy(pos)),
         }
     }
 
-    /// Checks the table's structural invariants and panics with a message
-    /// if one is broken: every live key sits in the bucket its hash names
-    /// (or in its old bucket, not yet evacuated), with the right tophash;
-    /// no live slot follows an `emptyRest`; old buckets below `nevacuate`
-    /// are evacuated; the live entries add up to `len()`. For tests.
-    #[doc(hidden)]
-    pub fn check_invariants(&self) {
-        crate::invariants::check(self);
-    }
-}
-
-impl<K, V, S: Default> Default for GoMap<K, V, S> {
-    fn default() -> Self {
-        Self::with_hasher(S::default())
-    }
-}
-
-impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for GoMap<K, V, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl<K, Q, V, S> Index<&Q> for GoMap<K, V, S>
-where
-    K: Hash + Eq + Borrow<Q>,
-    Q: Hash + Eq + ?Sized,
-    S: BuildHasher,
-{
-    type Output = V;
-
-    /// Panics if the key is absent.
-    fn index(&self, key: &Q) -> &V {
-        self.get(key).expect("GoMap: key not found")
-    }
-}
-
-impl<K: Hash + Eq, V, S: BuildHasher> Extend<(K, V)> for GoMap<K, V, S> {
-    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
-    }
-}
-
-impl<'a, K: Hash + Eq + Copy, V: Copy, S: BuildHasher> Extend<(&'a K, &'a V)> for GoMap<K, V, S> {
-    fn extend<I: IntoIterator<Item = (&'a K, &'a V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(*k, *v);
-        }
-    }
-}
-
-impl<K: Hash + Eq, V, S: BuildHasher + Default> FromIterator<(K, V)> for GoMap<K, V, S> {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut m = Self::with_hasher(S::default());
-        m.extend(iter);
-        m
-    }
-}
-
-impl<K: Hash + Eq, V, const N: usize> From<[(K, V); N]> for GoMap<K, V> {
-    fn from(arr: [(K, V); N]) -> Self {
-        arr.into_iter().collect()
-    }
-}
-
-/// Builds a new map with the same entries, inserted in iteration order (the
-/// clone's layout and growth counters are its own).
-impl<K: Hash + Eq + Clone, V: Clone, S: BuildHasher + Clone> Clone for GoMap<K, V, S> {
-    fn clone(&self) -> Self {
-        let mut m = Self::with_capacity_and_hasher(self.len(), self.hash_builder.clone());
-        for (k, v) in self.iter() {
-            m.insert(k.clone(), v.clone());
-        }
-        m
-    }
-}
-
-impl<K: Hash + Eq, V: PartialEq, S: BuildHasher> PartialEq for GoMap<K, V, S> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
-    }
-}
-
-impl<K: Hash + Eq, V: Eq, S: BuildHasher> Eq for GoMap<K, V, S> {}
-
-impl<'a, K, V, S> IntoIterator for &'a GoMap<K, V, S> {
-    type Item = (&'a K, &'a V);
-    type IntoIter = Iter<'a, K, V>;
-    fn into_iter(self) -> Iter<'a, K, V> {
-        self.iter()
-    }
-}
-
-impl<'a, K, V, S> IntoIterator for &'a mut GoMap<K, V, S> {
-    type Item = (&'a K, &'a mut V);
-    type IntoIter = IterMut<'a, K, V>;
-    fn into_iter(self) -> IterMut<'a, K, V> {
-        self.iter_mut()
-    }
-}
-
-impl<K, V, S> IntoIterator for GoMap<K, V, S> {
-    type Item = (K, V);
-    type IntoIter = IntoIter<K, V>;
-    /// Consumes the map, yielding its entries in the order of
-    /// [`iter`](GoMap::iter).
-    fn into_iter(self) -> IntoIter<K, V> {
-        let GoMap { raw, .. } = self;
-        IntoIter::new(raw)
-    }
-}
-
-impl<K: Hash + Eq, V, S: BuildHasher> Table<K, V> for GoMap<K, V, S> {
+    /// `mapdelete`, which also does `grow_work` while growing (except on
+    /// an empty map).
     #[inline]
-    fn insert(&mut self, key: K, value: V) -> Option<V> {
-        GoMap::insert(self, key, value)
-    }
-    #[inline]
-    fn get(&self, key: &K) -> Option<&V> {
-        GoMap::get(self, key)
-    }
-    #[inline]
-    fn remove(&mut self, key: &K) -> Option<V> {
-        GoMap::remove(self, key)
-    }
-    fn len(&self) -> usize {
-        self.raw.count
-    }
-    fn stats(&self) -> Stats {
-        self.raw.stats()
-    }
-    fn set_event_hook(&mut self, hook: Option<EventHook>) {
-        self.raw.hook = hook;
+    fn remove(&mut self, hash: u64, key: &Q, hasher: impl Fn(&K) -> u64) -> Option<(K, V)> {
+        GoTable::remove(self, hash, |k| k.borrow() == key, &hasher)
     }
 }

@@ -22,7 +22,9 @@ pub(crate) struct Counters {
 }
 
 /// The Go `hmap`, minus the hash seed (the hasher lives in `GoMap`).
-pub(crate) struct RawTable<K, V> {
+/// Go's `hmap`: the raw table under [`GoMap`](crate::GoMap). Its fields are the
+/// runtime's; see the [crate docs](crate) for how it grows.
+pub struct GoTable<K, V> {
     /// `2^b` buckets; null while `b == 0` and nothing was ever written
     /// (Go allocates the first bucket lazily in `mapassign`). While a grow
     /// is in progress, new bucket `j` is initialised only once old bucket
@@ -45,7 +47,7 @@ pub(crate) struct RawTable<K, V> {
     /// Overflow buckets of `oldbuckets` (Go: `extra.oldoverflow`).
     pub(crate) old_overflow: OverflowArena<K, V>,
     /// Memory of the last old generation, freed one piece per write (see
-    /// [`retire_old`](RawTable::retire_old)).
+    /// [`retire_old`](GoTable::retire_old)).
     pub(crate) deferred: Vec<Piece>,
     /// State of the deterministic stand-in for `fastrand` used by
     /// `incr_noverflow` once `b >= 16`.
@@ -58,9 +60,9 @@ pub(crate) struct RawTable<K, V> {
 // SAFETY: the table owns its keys and values (the raw pointers are unique
 // owners of heap memory), so it can move between threads when they can, and
 // shared access only hands out `&K`/`&V`. The hook is `Send + Sync`.
-unsafe impl<K: Send, V: Send> Send for RawTable<K, V> {}
-// SAFETY: see above; `&RawTable` only gives `&K` and `&V`.
-unsafe impl<K: Sync, V: Sync> Sync for RawTable<K, V> {}
+unsafe impl<K: Send, V: Send> Send for GoTable<K, V> {}
+// SAFETY: see above; `&GoTable` only gives `&K` and `&V`.
+unsafe impl<K: Sync, V: Sync> Sync for GoTable<K, V> {}
 
 /// The `B` that `makemap` picks for `hint`: the smallest with
 /// `!overLoadFactor(hint, B)`. Hints of 8 or less give `B = 0`.
@@ -72,17 +74,27 @@ pub(crate) fn b_for_hint(hint: usize) -> u8 {
     b
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> GoTable<K, V> {
     /// `makemap(hint)`: `B` from the hint; buckets allocated now unless
     /// `B == 0` (then on the first insert).
     pub(crate) fn with_hint(hint: usize) -> Self {
+        // `makemap`: "if overflow || mem > maxAlloc { hint = 0 }", where mem
+        // is hint times the bucket size (the runtime's own quirk: not the
+        // entry size) and maxAlloc is 2^48 on 64-bit Linux.
+        const MAX_ALLOC: usize = 1 << 48;
+        let bucket_size = BUCKET_CNT * (1 + std::mem::size_of::<K>() + std::mem::size_of::<V>())
+            + std::mem::size_of::<usize>();
+        let hint = match hint.checked_mul(bucket_size) {
+            Some(mem) if mem <= MAX_ALLOC => hint,
+            _ => 0,
+        };
         let b = b_for_hint(hint);
         let buckets = if b == 0 {
             Array::null()
         } else {
             Array::alloc_init(1usize << b)
         };
-        RawTable {
+        GoTable {
             buckets,
             oldbuckets: Array::null(),
             count: 0,
@@ -228,7 +240,7 @@ impl<K, V> RawTable<K, V> {
     /// each later write frees one ([`free_deferred_one`]). Go leaves this
     /// to its garbage collector.
     ///
-    /// [`free_deferred_one`]: RawTable::free_deferred_one
+    /// [`free_deferred_one`]: GoTable::free_deferred_one
     pub(crate) fn retire_old(&mut self) {
         debug_assert!(self.growing());
         let n = self.noldbuckets();
@@ -286,7 +298,7 @@ impl<K, V> RawTable<K, V> {
     }
 }
 
-impl<K, V> Drop for RawTable<K, V> {
+impl<K, V> Drop for GoTable<K, V> {
     fn drop(&mut self) {
         self.drop_entries();
         self.free_old();

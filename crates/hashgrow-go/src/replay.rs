@@ -30,7 +30,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
     let mut m: ReplayMap =
         GoMap::with_capacity_and_hasher(script.hint.unwrap_or(0), PassThroughBuildHasher);
     let mut out = String::new();
-    let (mut growing, mut b) = (false, m.raw.b);
+    let (mut growing, mut b) = (false, m.raw().b);
     for (n, op) in script.ops.iter().enumerate() {
         let op_no = n + 1;
         let key = Prehashed {
@@ -48,7 +48,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
                 let _ = m.get(&key);
             }
         }
-        let (g, nb) = (m.raw.growing(), m.raw.b);
+        let (g, nb) = (m.raw().growing(), m.raw().b);
         let len = m.len();
         if g && !growing {
             let _ = writeln!(
@@ -75,7 +75,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
 
 /// The oracle's `final` line and bucket dump.
 pub fn dump(m: &ReplayMap, out: &mut String) {
-    let raw = &m.raw;
+    let raw = m.raw();
     let _ = writeln!(
         out,
         "final len {} B {} noverflow {} growing {} nevacuate {}",

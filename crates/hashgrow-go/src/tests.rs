@@ -108,7 +108,7 @@ fn tiny_hash_space_makes_overflow_chains_and_same_size_grows() {
     assert_eq!(m.len(), live as usize);
     // Chains longer than one bucket of 8: overflow buckets are in use
     // (whether freshly allocated or taken from the preallocated ones).
-    assert!(m.longest_chain() > 8, "{:?}", m.stats());
+    assert!(m.raw().longest_chain() > 8, "{:?}", m.stats());
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn random_churn_at_steady_size_triggers_same_size_grows() {
 fn with_capacity_uses_makemap_sizing() {
     let m: GoMap<u64, u64> = GoMap::with_capacity(8);
     assert_eq!(m.stats().log2_buckets, 0);
-    assert!(m.raw.buckets.is_null(), "B = 0 allocates lazily");
+    assert!(m.raw().buckets.is_null(), "B = 0 allocates lazily");
     let mut m: GoMap<u64, u64> = GoMap::with_capacity(52);
     assert_eq!(m.stats().log2_buckets, 3);
     for k in 0..52 {
@@ -368,4 +368,54 @@ fn borrowed_lookups_use_the_same_hash() {
     m.insert("x".into(), 1);
     assert_eq!(m.get_key_value("x"), Some((&"x".to_string(), &1)));
     assert_eq!(m.remove_entry("x"), Some(("x".to_string(), 1)));
+}
+
+/// Bug: a same-size grow over a chain longer than 8 buckets indexed the Y
+/// masks that only a doubling fills, and panicked mid-evacuation.
+#[test]
+fn same_size_grow_over_a_chain_longer_than_eight_buckets() {
+    use hashgrow::hash::{PassThroughBuildHasher, Prehashed};
+    let key = |i: u64, bucket: u64| Prehashed {
+        key: i,
+        hash: (i << 8) | bucket,
+    };
+    // B = 4: 16 buckets, room for 104 entries, same-size grow at 16
+    // overflow buckets.
+    let mut m = GoMap::with_capacity_and_hasher(100, PassThroughBuildHasher);
+    assert_eq!(m.stats().log2_buckets, 4);
+    // A chain of 10 buckets in bucket 0 (9 overflow buckets) ...
+    for i in 0..80 {
+        m.insert(key(i, 0), i);
+    }
+    // ... mostly emptied: the buckets stay in the chain.
+    for i in 0..70 {
+        m.remove(&key(i, 0));
+    }
+    // Fill bucket 1 until the 16th overflow bucket starts a same-size grow.
+    let mut i = 1000;
+    while m.stats().same_size_grows == 0 {
+        m.insert(key(i, 1), i);
+        i += 1;
+    }
+    // Writes evacuate bucket 0's long chain (and the rest).
+    for j in 0..40 {
+        m.insert(key(5000 + j, 2), j);
+    }
+    m.check_invariants();
+    for i in 70..80 {
+        assert_eq!(m.get(&key(i, 0)), Some(&i));
+    }
+    assert_eq!(m.len(), 10 + (i - 1000) as usize + 40);
+}
+
+/// Bug: `with_capacity(usize::MAX)` aborted the process; `makemap` ignores
+/// a hint whose memory would overflow or pass `maxAlloc` (B = 0).
+#[test]
+fn huge_hints_are_ignored_as_makemap_does() {
+    for hint in [usize::MAX, usize::MAX / 2, 1 << 60] {
+        let mut m: GoMap<u64, u64> = GoMap::with_capacity(hint);
+        assert_eq!(m.stats().log2_buckets, 0, "hint {hint}");
+        m.insert(1, 1);
+        assert_eq!(m[&1], 1);
+    }
 }
