@@ -29,8 +29,8 @@ const N: u64 = 100_000;
 
 /// Builds the map and returns nanoseconds per lookup over `lookups` hits.
 fn run(treeify: bool, lookups: u64) -> (f64, usize) {
-    let mut m: JavaMap<u64, u64, Eight> =
-        JavaMap::with_hasher(Eight::default()).with_treeify(treeify);
+    let mut m: JavaMap<u64, u64, Eight> = JavaMap::with_hasher(Eight::default());
+    m.raw_parts_mut().0.set_treeify(treeify);
     for k in 0..N {
         m.insert(k, k);
     }
@@ -46,7 +46,7 @@ fn run(treeify: bool, lookups: u64) -> (f64, usize) {
     black_box(sum);
     (
         t.elapsed().as_nanos() as f64 / lookups as f64,
-        m.tree_bins(),
+        m.raw().tree_bins(),
     )
 }
 

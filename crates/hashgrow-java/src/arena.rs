@@ -23,7 +23,7 @@
 //! `next`, so they stream through 8 bytes a node (eight nodes a cache line)
 //! and never touch keys or values; a key is read only when the hashes are
 //! equal. The red-black links of tree bins are a third array, beside the
-//! arena in [`RawTable::links`](crate::raw::RawTable), used by tree bins
+//! arena in [`JavaTable::links`](crate::raw::JavaTable), used by tree bins
 //! only.
 //!
 //! Removed nodes go on a free list threaded through their `next` field and
@@ -225,20 +225,6 @@ impl<K, V> Arena<K, V> {
         let slot = &self.chunks[k].slots[o];
         // SAFETY: as for `key`.
         unsafe { (slot.key.assume_init_ref(), slot.value.assume_init_ref()) }
-    }
-
-    /// The value of live node `i`.
-    #[inline(always)]
-    pub(crate) fn value(&self, i: u32) -> &V {
-        self.key_value(i).1
-    }
-
-    /// The value of live node `i`, mutably.
-    #[inline(always)]
-    pub(crate) fn value_mut(&mut self, i: u32) -> &mut V {
-        let (k, o) = locate(i);
-        // SAFETY: as for `key`.
-        unsafe { self.chunks[k].slots[o].value.assume_init_mut() }
     }
 
     /// Raw pointers to the key and value of node `i`, made without creating

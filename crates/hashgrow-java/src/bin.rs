@@ -10,9 +10,9 @@
 use std::borrow::Borrow;
 
 use crate::arena::NIL;
-use crate::raw::{Put, RawTable, TREEIFY_THRESHOLD};
+use crate::raw::{JavaTable, Put, TREEIFY_THRESHOLD};
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> JavaTable<K, V> {
     /// Walks the list from `head` for a node with this hash and key.
     #[inline]
     pub(crate) fn list_find<Q>(&self, head: u32, hash: u32, key: &Q) -> u32
@@ -35,7 +35,7 @@ impl<K, V> RawTable<K, V> {
     /// appends a new node at the tail. When the bin had
     /// `TREEIFY_THRESHOLD` (8) nodes or more before the append (Java:
     /// `binCount >= TREEIFY_THRESHOLD - 1`, `binCount` counting the nodes
-    /// before the tail), calls [`RawTable::treeify_bin`] — which treeifies,
+    /// before the tail), calls [`JavaTable::treeify_bin`] — which treeifies,
     /// or resizes a table smaller than 64 bins.
     #[inline]
     pub(crate) fn list_put(&mut self, head: u32, hash: u32, key: K, value: V) -> Put<K, V>
@@ -47,7 +47,7 @@ impl<K, V> RawTable<K, V> {
         loop {
             let n = self.arena.link(p);
             if n.hash == hash && *self.arena.key(p) == key {
-                return Put::Present(p, key, value);
+                return Put::Present(key, value);
             }
             let next = n.next;
             if next == NIL {

@@ -4,9 +4,9 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::arena::NIL;
-use crate::raw::{RawTable, MAXIMUM_CAPACITY, TREE_BIT};
+use crate::raw::{JavaTable, MAXIMUM_CAPACITY, TREE_BIT};
 
-impl<K: Ord, V> RawTable<K, V> {
+impl<K: Ord, V> JavaTable<K, V> {
     /// Panics with a description of the first broken invariant:
     /// capacity a power of two; every node in the bin its hash picks;
     /// every node reachable once; `size` right; for tree bins: `prev` links

@@ -139,16 +139,15 @@
 mod arena;
 mod bin;
 mod check;
-mod entry;
 mod iter;
 mod map;
 mod raw;
 pub mod replay;
 mod tree;
 
-pub use entry::{Entry, OccupiedEntry, VacantEntry};
-pub use iter::{Iter, IterMut, Keys, Values, ValuesMut};
-pub use map::JavaMap;
+pub use hashgrow::map::Entry;
+pub use iter::IntoIter;
+pub use map::{with_capacity_and_load_factor, JavaMap, JavaTable};
 
 #[cfg(test)]
 mod tests;

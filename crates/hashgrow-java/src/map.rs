@@ -1,17 +1,18 @@
-//! [`JavaMap`]: the public map, a thin layer over [`RawTable`] that owns
-//! the hasher and turns keys into Java hash codes.
+//! [`JavaMap`]: the shared std-shaped map ([`hashgrow::Map`]) over
+//! [`JavaTable`], Java's `HashMap` state. This file is the glue: what each
+//! facade operation is in Java's terms (`getNode`, `putVal`, `removeNode`,
+//! `resize`), and the key's 32-bit hash code.
 
 use std::borrow::Borrow;
-use std::fmt;
-use std::hash::{BuildHasher, Hash};
-use std::ops::Index;
+use std::hash::BuildHasher;
 
-use hashgrow::{DefaultHashBuilder, EventHook, Stats, Table};
+use hashgrow::raw::{RawLookup, RawTable, TryReserveError};
+use hashgrow::{DefaultHashBuilder, EventHook, Map, Stats};
 
 use crate::arena::NIL;
-use crate::entry::{Entry, OccupiedEntry, VacantEntry};
-use crate::iter::{Iter, IterMut, Keys, Values, ValuesMut};
-use crate::raw::{spread, Put, RawTable, DEFAULT_LOAD_FACTOR};
+use crate::iter::IntoIter;
+pub use crate::raw::JavaTable;
+use crate::raw::{spread, Put, DEFAULT_LOAD_FACTOR, MAXIMUM_CAPACITY};
 
 /// A hash map that grows exactly like JDK 17's `java.util.HashMap`.
 ///
@@ -20,9 +21,15 @@ use crate::raw::{spread, Put, RawTable, DEFAULT_LOAD_FACTOR};
 /// with the same hash codes (the key's hash code is the low 32 bits of
 /// `S`'s output). See the [crate docs](crate) for the rules.
 ///
-/// Keys must be [`Hash`] and [`Ord`]: the order is used inside tree bins,
-/// as Java uses `compareTo` for `Comparable` keys, and keeps lookups in a
-/// bin of colliding keys logarithmic.
+/// Keys must be [`Ord`] (and [`Hash`](std::hash::Hash)): the order is used
+/// inside tree bins, as Java uses `compareTo` for `Comparable` keys, and
+/// keeps lookups in a bin of colliding keys logarithmic.
+///
+/// The whole std `HashMap` API comes from the shared facade
+/// [`hashgrow::Map`]; where Java differs, [`JavaTable`] follows Java:
+/// `with_capacity(n)` counts **bins** (`new HashMap<>(n)`), `capacity()` is
+/// the table's bin count, `shrink_to_fit` does nothing (a `HashMap` never
+/// shrinks), `clear` keeps the table.
 ///
 /// ```
 /// use hashgrow_java::JavaMap;
@@ -35,65 +42,72 @@ use crate::raw::{spread, Put, RawTable, DEFAULT_LOAD_FACTOR};
 /// assert_eq!(m.len(), 2);
 /// assert_eq!(m.capacity(), 16); // Java's default table, made on the first insert
 /// ```
-pub struct JavaMap<K, V, S = DefaultHashBuilder> {
-    pub(crate) raw: RawTable<K, V>,
+pub type JavaMap<K, V, S = DefaultHashBuilder> = Map<K, V, JavaTable<K, V>, S>;
+
+/// Java's hash of a facade hash: the hash code is its low 32 bits, spread
+/// as `HashMap.hash` does (`h ^ (h >>> 16)`).
+#[inline(always)]
+fn java_hash(hash: u64) -> u32 {
+    spread(hash as u32)
+}
+
+/// `new HashMap<>(initialCapacity, loadFactor)` with a hasher.
+///
+/// # Panics
+/// If `load_factor` is not positive (or is NaN), as Java throws.
+///
+/// ```
+/// use hashgrow_java::with_capacity_and_load_factor;
+/// let mut m: hashgrow_java::JavaMap<u32, u32, _> =
+///     with_capacity_and_load_factor(4, 1.0, hashgrow::hash::FoldBuildHasher::default());
+/// for i in 0..4 {
+///     m.insert(i, i);
+/// }
+/// assert_eq!(m.capacity(), 4); // 4 entries fit 4 bins at load factor 1
+/// ```
+pub fn with_capacity_and_load_factor<K: Ord, V, S: BuildHasher>(
+    initial_capacity: usize,
+    load_factor: f32,
     hash_builder: S,
+) -> JavaMap<K, V, S> {
+    Map::from_raw_parts(
+        JavaTable::new(Some(initial_capacity), load_factor),
+        hash_builder,
+    )
 }
 
-impl<K, V> JavaMap<K, V, DefaultHashBuilder> {
-    /// An empty map, as `new HashMap<>()`: no table until the first insert,
-    /// which makes one of 16 bins (resized when it holds more than 12).
-    pub fn new() -> Self {
-        Self::with_hasher(DefaultHashBuilder::default())
-    }
-
-    /// An empty map, as `new HashMap<>(initial_capacity)`.
-    ///
-    /// Note the Java meaning: `initial_capacity` is a number of *bins*. The
-    /// first insert makes a table of `initial_capacity` rounded up to a
-    /// power of two (at least 1) bins, which resizes when it holds more than
-    /// 0.75 times that. For room for `n` entries without a resize, ask for
-    /// `n * 4 / 3 + 1`.
+impl<K, V> JavaTable<K, V> {
+    /// Number of bins that are red-black trees now.
     ///
     /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut m = JavaMap::with_capacity(100);
-    /// m.insert(1u32, ());
-    /// assert_eq!(m.capacity(), 128);
+    /// let m: hashgrow_java::JavaMap<u8, u8> = [(1, 1)].into();
+    /// assert_eq!(m.raw().tree_bins(), 0);
     /// ```
-    pub fn with_capacity(initial_capacity: usize) -> Self {
-        Self::with_capacity_and_hasher(initial_capacity, DefaultHashBuilder::default())
+    pub fn tree_bins(&self) -> usize {
+        self.tree_bins
     }
 
-    /// An empty map, as `new HashMap<>(initial_capacity, load_factor)`.
+    /// The size above which the next insert resizes (Java's `threshold`;
+    /// before the first insert, the initial capacity, or 0 for the default).
     ///
-    /// # Panics
-    /// If `load_factor` is not positive (or is NaN), as Java throws.
-    pub fn with_capacity_and_load_factor(initial_capacity: usize, load_factor: f32) -> Self {
-        JavaMap {
-            raw: RawTable::new(Some(initial_capacity), load_factor),
-            hash_builder: DefaultHashBuilder::default(),
-        }
-    }
-}
-
-impl<K, V, S> JavaMap<K, V, S> {
-    /// An empty map using `hash_builder` (like `new HashMap<>()`).
-    pub fn with_hasher(hash_builder: S) -> Self {
-        JavaMap {
-            raw: RawTable::new(None, DEFAULT_LOAD_FACTOR),
-            hash_builder,
-        }
+    /// ```
+    /// let m: hashgrow_java::JavaMap<u8, u8> = [(1, 1)].into();
+    /// assert_eq!(m.raw().threshold(), 12);
+    /// ```
+    pub fn threshold(&self) -> usize {
+        self.threshold.max(0) as usize
     }
 
-    /// An empty map using `hash_builder`, like `new HashMap<>(initial_capacity)`
-    /// (see [`JavaMap::with_capacity`] for what the capacity means).
-    pub fn with_capacity_and_hasher(initial_capacity: usize, hash_builder: S) -> Self {
-        JavaMap {
-            raw: RawTable::new(Some(initial_capacity), DEFAULT_LOAD_FACTOR),
-            hash_builder,
-        }
+    /// Heap bytes held: table, node arena and tree links.
+    ///
+    /// ```
+    /// let m: hashgrow_java::JavaMap<u8, u8> = [(1, 1)].into();
+    /// assert!(m.raw().heap_bytes() >= 16 * 4);
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        self.table.len() * 4
+            + self.arena.heap_bytes()
+            + self.links.capacity() * std::mem::size_of::<crate::raw::Links>()
     }
 
     /// Turns treeification on or off (on by default). With it off, long
@@ -101,101 +115,82 @@ impl<K, V, S> JavaMap<K, V, S> {
     /// chained hash table without Java's defence against collisions. For
     /// benchmarks; the map is then no longer Java's.
     #[doc(hidden)]
-    pub fn with_treeify(mut self, enabled: bool) -> Self {
-        self.raw.treeify_enabled = enabled;
-        self
+    pub fn set_treeify(&mut self, enabled: bool) {
+        self.treeify_enabled = enabled;
     }
 
-    /// The map's hasher.
-    pub fn hasher(&self) -> &S {
-        &self.hash_builder
+    /// Node indices in Java's iteration order: bin by bin from bin 0, each
+    /// bin in its `next` order.
+    pub(crate) fn nodes_in_order_pub(&self) -> Vec<u32> {
+        self.nodes_in_order()
     }
 
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.raw.size
+    fn nodes_in_order(&self) -> Vec<u32> {
+        let mut order = Vec::with_capacity(self.size);
+        for &slot in self.table.iter() {
+            if slot == NIL {
+                continue;
+            }
+            let mut e = slot & !crate::raw::TREE_BIT;
+            while e != NIL {
+                order.push(e);
+                e = self.arena.next(e);
+            }
+        }
+        order
+    }
+}
+
+// SAFETY: a slot is a live node index (reachable from the table); nodes
+// never move in the arena (chunks are never reallocated), and a removal
+// only unlinks its own node. The raw iterator is a snapshot of the live
+// node indices, so removals of yielded nodes cannot disturb it.
+// `entry_mut` goes through `key_value_ptr`, which makes no reference to a
+// chunk or to other nodes. Entries live in heap chunks.
+unsafe impl<K: Ord, V> RawTable<K, V> for JavaTable<K, V> {
+    type Slot = u32;
+    type Vacancy = ();
+    type RawIter = std::vec::IntoIter<u32>;
+    type IntoIter = IntoIter<K, V>;
+
+    /// `new HashMap<>(initialCapacity)`: note the Java meaning,
+    /// `initial_capacity` is a number of *bins*. The first insert makes a
+    /// table of `initial_capacity` rounded up to a power of two (at least
+    /// 1, at most 2^30) bins, which resizes when it holds more than 0.75
+    /// times that. For room for `n` entries without a resize, ask for
+    /// `n * 4 / 3 + 1`. `0` is `new HashMap<>(0)` (a 1-bin table), not the
+    /// default; [`Map::new`] is `new HashMap<>()`.
+    ///
+    /// ```
+    /// let mut m = hashgrow_java::JavaMap::with_capacity(100);
+    /// m.insert(1u32, ());
+    /// assert_eq!(m.capacity(), 128);
+    /// ```
+    fn with_capacity(initial_capacity: usize) -> Self {
+        JavaTable::new(Some(initial_capacity), DEFAULT_LOAD_FACTOR)
     }
 
-    /// `true` when the map holds no entry.
-    pub fn is_empty(&self) -> bool {
-        self.raw.size == 0
+    /// `new HashMap<>()`: no table until the first insert, which makes one
+    /// of 16 bins (resized when it holds more than 12).
+    fn new() -> Self {
+        JavaTable::new(None, DEFAULT_LOAD_FACTOR)
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.size
     }
 
     /// Number of bins of the table (0 before the first insert).
-    pub fn capacity(&self) -> usize {
-        self.raw.table.len()
+    fn capacity(&self) -> usize {
+        self.table.len()
     }
 
-    /// Number of bins that are red-black trees now.
-    pub fn tree_bins(&self) -> usize {
-        self.raw.tree_bins
-    }
-
-    /// The size above which the next insert resizes (Java's `threshold`;
-    /// before the first insert, the initial capacity, or 0 for the default).
-    pub fn threshold(&self) -> usize {
-        self.raw.threshold.max(0) as usize
-    }
-
-    /// Removes every entry. As in Java, the table keeps its capacity.
-    pub fn clear(&mut self) {
-        self.raw.clear();
-    }
-
-    /// Iterates over `(&key, &value)` in Java's iteration order: bin by
-    /// bin from bin 0, and within a bin in its `next` order (insertion
-    /// order for a list bin; for a tree bin, the root first, then the list
-    /// order that treeify, inserts and removals left).
-    ///
-    /// ```
-    /// use hashgrow::hash::{PassThroughBuildHasher, Prehashed};
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut m = JavaMap::with_hasher(PassThroughBuildHasher);
-    /// for (id, hash) in [(1, 17u64), (2, 1), (3, 0)] {
-    ///     m.insert(Prehashed { key: id, hash }, ());
-    /// }
-    /// // Bin 0 holds 3; bin 1 holds 1 (hash 17) then 2 (hash 1).
-    /// let order: Vec<i32> = m.keys().map(|k| k.key).collect();
-    /// assert_eq!(order, [3, 1, 2]);
-    /// ```
-    pub fn iter(&self) -> Iter<'_, K, V> {
-        Iter::new(&self.raw)
-    }
-
-    /// Iterates over `(&key, &mut value)`, in [`JavaMap::iter`]'s order.
-    pub fn iter_mut(&mut self) -> IterMut<'_, K, V> {
-        IterMut::new(&mut self.raw)
-    }
-
-    /// The keys, in [`JavaMap::iter`]'s order.
-    pub fn keys(&self) -> Keys<'_, K, V> {
-        Keys { inner: self.iter() }
-    }
-
-    /// The values, in [`JavaMap::iter`]'s order.
-    pub fn values(&self) -> Values<'_, K, V> {
-        Values { inner: self.iter() }
-    }
-
-    /// The values, mutably, in [`JavaMap::iter`]'s order.
-    pub fn values_mut(&mut self) -> ValuesMut<'_, K, V> {
-        ValuesMut {
-            inner: self.iter_mut(),
-        }
-    }
-
-    /// The longest bin now, in nodes. Walks the whole table
-    /// (O(capacity + len)), so it is not part of [`JavaMap::stats`].
-    pub fn longest_bin(&self) -> usize {
-        self.raw.longest_bin()
-    }
-
-    /// A snapshot of the growth counters (see [`Table::stats`]): a copy of
-    /// a few words, cheap enough to call after every op. `longest_chain` is
-    /// left 0: call [`JavaMap::longest_bin`] for it.
-    pub fn stats(&self) -> Stats {
-        let c = self.raw.counters;
+    /// `entries_moved` is 0 (nodes never move); `nodes_relinked`,
+    /// `slots_written`, `treeifies`, `untreeifies`, `tree_bins` and
+    /// `capacity` (bins) are Java's.
+    fn stats(&self) -> Stats {
+        let c = self.counters;
         Stats {
             entries_moved: 0,
             grows: c.grows,
@@ -203,350 +198,162 @@ impl<K, V, S> JavaMap<K, V, S> {
             slots_written: c.slots_written,
             treeifies: c.treeifies,
             untreeifies: c.untreeifies,
-            capacity: self.raw.table.len() as u64,
-            tree_bins: self.raw.tree_bins as u64,
+            capacity: self.table.len() as u64,
+            tree_bins: self.tree_bins as u64,
             ..Stats::default()
         }
     }
 
-    /// Installs (or removes) the event hook: `GrowStart`/`GrowEnd` around
-    /// each resize (including the first table allocation), `Treeify` and
-    /// `Untreeify` for each bin turned into a tree or back into a list.
-    pub fn set_event_hook(&mut self, hook: Option<EventHook>) {
-        self.raw.hook = hook;
+    /// `GrowStart`/`GrowEnd` after each resize (including the first table
+    /// allocation), `Treeify` and `Untreeify` for each bin turned into a
+    /// tree or back into a list.
+    fn set_event_hook(&mut self, hook: Option<EventHook>) {
+        self.hook = hook;
     }
 
-    /// Heap bytes held: table, node arena and tree links.
-    pub fn heap_bytes(&self) -> usize {
-        self.raw.table.len() * 4
-            + self.raw.arena.heap_bytes()
-            + self.raw.links.capacity() * std::mem::size_of::<crate::raw::Links>()
-    }
-
-    /// Checks every structural invariant and panics with a description of
-    /// the first broken one. For tests; O(len).
-    #[doc(hidden)]
-    pub fn check_invariants(&self)
-    where
-        K: Ord,
-    {
-        self.raw.check_invariants();
-    }
-}
-
-impl<K, V, S> JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    S: BuildHasher,
-{
-    /// Java's `hash(key)`: the hash code (low 32 bits of the hasher's
-    /// output), spread as `h ^ (h >>> 16)`.
-    #[inline(always)]
-    fn hash<Q: Hash + ?Sized>(&self, key: &Q) -> u32 {
-        spread(self.hash_builder.hash_one(key) as u32)
-    }
-
-    /// Inserts `key` with `value`; returns the old value if the key was
-    /// present (the stored key is then kept, and nothing else changes: no
-    /// resize). A new key is appended to its bin, which may treeify it, and
-    /// may resize the table (see the [crate docs](crate#growth)).
-    ///
-    /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut m = JavaMap::new();
-    /// for i in 0..13u64 {
-    ///     assert_eq!(m.insert(i, i), None);
-    /// }
-    /// // The 13th entry exceeded the threshold of 12: the table doubled.
-    /// assert_eq!(m.capacity(), 32);
-    /// assert_eq!(m.insert(0, 99), Some(0));
-    /// ```
     #[inline]
-    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let hash = self.hash(&key);
-        match self.raw.put(hash, key, value) {
-            Put::Inserted(_) => None,
-            Put::Present(i, _key, value) => {
-                Some(std::mem::replace(self.raw.arena.value_mut(i), value))
-            }
-        }
+    unsafe fn entry(&self, x: u32) -> (&K, &V) {
+        self.arena.key_value(x)
     }
 
-    /// The value stored for `key`. Changes nothing.
-    ///
-    /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let m: JavaMap<String, u8> = [("a".to_string(), 1)].into_iter().collect();
-    /// assert_eq!(m.get("a"), Some(&1)); // borrowed lookup with a &str
-    /// assert_eq!(m.get("b"), None);
-    /// ```
     #[inline]
-    pub fn get<Q>(&self, key: &Q) -> Option<&V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| self.raw.arena.value(i))
+    unsafe fn entry_mut(&mut self, x: u32) -> (&K, &mut V) {
+        let (k, v) = self.arena.key_value_ptr(x);
+        // SAFETY: `x` is live (caller); the pointers come from the chunk's
+        // raw pointer, and `&mut self` makes the value unique.
+        unsafe { (&*k, &mut *v) }
     }
 
-    /// The stored key and value for `key`.
-    pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| self.raw.arena.key_value(i))
+    /// Java's iteration order: bin by bin from bin 0, and within a bin in
+    /// its `next` order (insertion order for a list bin; for a tree bin,
+    /// the root first, then the list order that treeify, inserts and
+    /// removals left). A snapshot of the node indices (O(len) memory).
+    unsafe fn raw_iter(&self) -> std::vec::IntoIter<u32> {
+        self.nodes_in_order().into_iter()
     }
 
-    /// The value stored for `key`, mutably.
-    ///
-    /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut m = JavaMap::new();
-    /// m.insert(1, 10);
-    /// *m.get_mut(&1).unwrap() += 1;
-    /// assert_eq!(m[&1], 11);
-    /// ```
-    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        let i = self.raw.find(self.hash(key), key);
-        (i != NIL).then(|| self.raw.arena.value_mut(i))
+    fn into_entries(self) -> IntoIter<K, V> {
+        IntoIter::new(self)
     }
 
-    /// `true` if `key` is present.
-    pub fn contains_key<Q>(&self, key: &Q) -> bool
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        self.raw.find(self.hash(key), key) != NIL
+    fn take(&mut self) -> Self {
+        let mut fresh = JavaTable::new(None, self.load_factor);
+        fresh.treeify_enabled = self.treeify_enabled;
+        fresh.counters = self.counters;
+        std::mem::swap(&mut fresh.hook, &mut self.hook);
+        std::mem::replace(self, fresh)
     }
 
-    /// Removes `key` and returns its value. Never shrinks the table; a tree
-    /// bin that becomes too small turns back into a list (see the
-    /// [crate docs](crate#tree-bins)).
-    ///
-    /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut m = JavaMap::new();
-    /// m.insert(1, "a");
-    /// assert_eq!(m.remove(&1), Some("a"));
-    /// assert_eq!(m.remove(&1), None);
-    /// ```
-    pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        self.remove_entry(key).map(|(_, v)| v)
-    }
-
-    /// Removes `key` and returns the stored key and value.
-    pub fn remove_entry<Q>(&mut self, key: &Q) -> Option<(K, V)>
-    where
-        K: Borrow<Q>,
-        Q: Hash + Ord + ?Sized,
-    {
-        let hash = self.hash(key);
-        self.raw.remove(hash, key)
-    }
-
-    /// The entry for `key`, for in-place updates (std's Entry API).
-    ///
-    /// ```
-    /// use hashgrow_java::JavaMap;
-    ///
-    /// let mut counts = JavaMap::new();
-    /// for w in ["a", "b", "a"] {
-    ///     *counts.entry(w).or_insert(0) += 1;
-    /// }
-    /// assert_eq!(counts["a"], 2);
-    /// counts.entry("b").and_modify(|c| *c += 10).or_default();
-    /// assert_eq!(counts["b"], 11);
-    /// ```
-    pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
-        let hash = self.hash(&key);
-        let i = self.raw.find(hash, &key);
-        if i == NIL {
-            Entry::Vacant(VacantEntry {
-                raw: &mut self.raw,
-                hash,
-                key,
-            })
-        } else {
-            Entry::Occupied(OccupiedEntry {
-                raw: &mut self.raw,
-                hash,
-                index: i,
-            })
-        }
-    }
-}
-
-impl<K, V> Default for JavaMap<K, V, DefaultHashBuilder> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for JavaMap<K, V, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl<K, V, S> Extend<(K, V)> for JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    S: BuildHasher,
-{
-    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
-    }
-}
-
-impl<'a, K, V, S> Extend<(&'a K, &'a V)> for JavaMap<K, V, S>
-where
-    K: Hash + Ord + Copy,
-    V: Copy,
-    S: BuildHasher,
-{
-    fn extend<I: IntoIterator<Item = (&'a K, &'a V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(*k, *v);
-        }
-    }
-}
-
-impl<K, V, S> FromIterator<(K, V)> for JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    S: BuildHasher + Default,
-{
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut m = JavaMap::with_hasher(S::default());
-        m.extend(iter);
-        m
-    }
-}
-
-impl<K, V, S> PartialEq for JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    V: PartialEq,
-    S: BuildHasher,
-{
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
-    }
-}
-
-impl<K, V, S> Eq for JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    V: Eq,
-    S: BuildHasher,
-{
-}
-
-impl<K, V, S> Clone for JavaMap<K, V, S>
-where
-    K: Hash + Ord + Clone,
-    V: Clone,
-    S: BuildHasher + Clone,
-{
-    /// A map with the same entries, hasher and load factor, built as
-    /// `HashMap.clone()` does: an empty map with this load factor, sized
-    /// for the entries as `putMapEntries` sizes it (`tableSizeFor(size /
-    /// loadFactor + 1)`; nothing when empty), then the entries inserted in
-    /// this map's iteration order. Its capacity, bins and iteration order
-    /// may differ from this map's.
-    fn clone(&self) -> Self {
-        let lf = self.raw.load_factor;
-        let initial = (!self.is_empty()).then(|| {
-            let ft = self.len() as f32 / lf + 1.0;
-            if ft < crate::raw::MAXIMUM_CAPACITY as f32 {
+    /// Sized as `HashMap.clone()` sizes its copy (`putMapEntries`:
+    /// `tableSizeFor(size / loadFactor + 1)`; nothing when empty), with
+    /// this load factor.
+    fn empty_clone(&self) -> Self {
+        let lf = self.load_factor;
+        let initial = (self.size > 0).then(|| {
+            let ft = self.size as f32 / lf + 1.0;
+            if ft < MAXIMUM_CAPACITY as f32 {
                 ft as usize
             } else {
-                crate::raw::MAXIMUM_CAPACITY
+                MAXIMUM_CAPACITY
             }
         });
-        let mut m = JavaMap {
-            raw: RawTable::new(initial, lf),
-            hash_builder: self.hash_builder.clone(),
-        };
-        m.raw.treeify_enabled = self.raw.treeify_enabled;
-        m.extend(self.iter().map(|(k, v)| (k.clone(), v.clone())));
-        m
+        let mut t = JavaTable::new(initial, lf);
+        t.treeify_enabled = self.treeify_enabled;
+        t
+    }
+
+    /// Java's `clear`: every entry removed, the table keeps its capacity.
+    fn clear(&mut self) {
+        JavaTable::clear(self);
+    }
+
+    /// `putVal` for a key known to be absent: appended to its bin, which
+    /// may treeify it, then `if (++size > threshold) resize()`.
+    #[inline]
+    fn insert_vacant(
+        &mut self,
+        hash: u64,
+        _vacancy: (),
+        key: K,
+        value: V,
+        _hasher: impl Fn(&K) -> u64,
+    ) -> u32 {
+        match self.put(java_hash(hash), key, value) {
+            Put::Inserted(x) => x,
+            Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
+        }
+    }
+
+    /// `removeNode` of a known node (a tree bin too small afterwards turns
+    /// back into a list, as in Java).
+    unsafe fn remove_slot(&mut self, x: u32) -> (K, V) {
+        let hash = self.arena.hash(x);
+        self.remove_node(hash, x)
+    }
+
+    /// Java's `HashMap` has no reserve; `putMapEntries` presizes when a
+    /// map is copied in, by resizing while the threshold is too small.
+    /// This does the same for `len + additional` entries: resizes (each a
+    /// normal doubling, counted and reported) until they fit, or sets the
+    /// initial capacity of a table not yet made.
+    fn try_reserve(
+        &mut self,
+        additional: usize,
+        _hasher: impl Fn(&K) -> u64,
+    ) -> Result<(), TryReserveError> {
+        let want = self
+            .size
+            .checked_add(additional)
+            .ok_or(TryReserveError::CapacityOverflow)?;
+        let ft = want as f32 / self.load_factor + 1.0;
+        if ft >= MAXIMUM_CAPACITY as f32 && want > self.threshold() {
+            return Err(TryReserveError::CapacityOverflow);
+        }
+        if self.table.is_empty() {
+            let t = crate::raw::table_size_for(ft as usize);
+            if t as i64 > self.threshold as i64 {
+                self.threshold = t as i32;
+            }
+        } else {
+            while want > self.threshold() && self.table.len() < MAXIMUM_CAPACITY {
+                self.resize();
+            }
+        }
+        Ok(())
+    }
+
+    /// A `HashMap` never shrinks: a no-op.
+    fn shrink_to(&mut self, _min_capacity: usize, _hasher: impl Fn(&K) -> u64) {}
+
+    /// Every node in the bin its hash names, lists and trees well formed,
+    /// counts that add up.
+    fn check_invariants(&self, _hasher: impl Fn(&K) -> u64) {
+        JavaTable::check_invariants(self);
     }
 }
 
-impl<K, Q, V, S> Index<&Q> for JavaMap<K, V, S>
-where
-    K: Hash + Ord + Borrow<Q>,
-    Q: Hash + Ord + ?Sized,
-    S: BuildHasher,
-{
-    type Output = V;
+impl<K: Ord + Borrow<Q>, V, Q: Ord + ?Sized> RawLookup<K, V, Q> for JavaTable<K, V> {
+    /// `getNode`. Changes nothing.
+    #[inline]
+    fn find(&self, hash: u64, key: &Q) -> Option<u32> {
+        let x = JavaTable::find(self, java_hash(hash), key);
+        (x != NIL).then_some(x)
+    }
 
-    /// # Panics
-    /// If the key is not present.
-    fn index(&self, key: &Q) -> &V {
-        self.get(key).expect("JavaMap: key not present")
+    /// Java does no work before a write: a plain `getNode`.
+    #[inline]
+    fn find_or_vacancy(
+        &mut self,
+        hash: u64,
+        key: &Q,
+        _hasher: impl Fn(&K) -> u64,
+    ) -> Result<u32, ()> {
+        RawLookup::find(self, hash, key).ok_or(())
     }
-}
 
-impl<'a, K, V, S> IntoIterator for &'a JavaMap<K, V, S> {
-    type Item = (&'a K, &'a V);
-    type IntoIter = Iter<'a, K, V>;
-    fn into_iter(self) -> Iter<'a, K, V> {
-        self.iter()
-    }
-}
-
-impl<'a, K, V, S> IntoIterator for &'a mut JavaMap<K, V, S> {
-    type Item = (&'a K, &'a mut V);
-    type IntoIter = IterMut<'a, K, V>;
-    fn into_iter(self) -> IterMut<'a, K, V> {
-        self.iter_mut()
-    }
-}
-
-impl<K, V, S> Table<K, V> for JavaMap<K, V, S>
-where
-    K: Hash + Ord,
-    S: BuildHasher,
-{
-    fn insert(&mut self, key: K, value: V) -> Option<V> {
-        JavaMap::insert(self, key, value)
-    }
-    fn get(&self, key: &K) -> Option<&V> {
-        JavaMap::get(self, key)
-    }
-    fn remove(&mut self, key: &K) -> Option<V> {
-        JavaMap::remove(self, key)
-    }
-    fn len(&self) -> usize {
-        self.raw.size
-    }
-    fn is_empty(&self) -> bool {
-        self.raw.size == 0
-    }
-    fn stats(&self) -> Stats {
-        JavaMap::stats(self)
-    }
-    fn set_event_hook(&mut self, hook: Option<EventHook>) {
-        JavaMap::set_event_hook(self, hook)
+    /// `removeNode`. Never resizes.
+    #[inline]
+    fn remove(&mut self, hash: u64, key: &Q, _hasher: impl Fn(&K) -> u64) -> Option<(K, V)> {
+        JavaTable::remove(self, java_hash(hash), key)
     }
 }

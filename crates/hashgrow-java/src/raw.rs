@@ -70,17 +70,18 @@ pub(crate) struct Counters {
     pub(crate) untreeifies: u64,
 }
 
-/// Outcome of [`RawTable::put`].
+/// Outcome of [`JavaTable::put`].
 pub(crate) enum Put<K, V> {
     /// A new node was stored at this index.
     Inserted(u32),
-    /// The key was present at this index; the key and value given are
+    /// The key was present; the key and value given are
     /// handed back untouched.
-    Present(u32, K, V),
+    Present(K, V),
 }
 
-/// Java's `HashMap` state: `table`, `size`, `threshold`, `loadFactor`.
-pub(crate) struct RawTable<K, V> {
+/// Java's `HashMap` state (`table`, `size`, `threshold`, `loadFactor`): the raw
+/// table under [`JavaMap`](crate::JavaMap). See the [crate docs](crate).
+pub struct JavaTable<K, V> {
     /// The bins: [`NIL`], a list head, or `root | TREE_BIT`. Empty (length
     /// 0) until the first insert, as Java allocates lazily.
     pub(crate) table: Box<[u32]>,
@@ -114,7 +115,7 @@ pub(crate) fn spread(hash_code: u32) -> u32 {
     hash_code ^ (hash_code >> 16)
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> JavaTable<K, V> {
     /// `new HashMap<>(initial_capacity, load_factor)`; `None` is
     /// `new HashMap<>()`.
     pub(crate) fn new(initial_capacity: Option<usize>, load_factor: f32) -> Self {
@@ -122,7 +123,7 @@ impl<K, V> RawTable<K, V> {
             load_factor > 0.0 && !load_factor.is_nan(),
             "JavaMap: illegal load factor {load_factor}"
         );
-        RawTable {
+        JavaTable {
             table: Box::new([]),
             arena: Arena::new(),
             links: Vec::new(),
@@ -209,7 +210,7 @@ impl<K, V> RawTable<K, V> {
     /// The growth rule, the one place that decides to resize after an
     /// insert: Java's `if (++size > threshold) resize();`. (The other
     /// resize trigger is a bin that should be treeified in a table smaller
-    /// than [`MIN_TREEIFY_CAPACITY`], see [`RawTable::treeify_bin`].)
+    /// than [`MIN_TREEIFY_CAPACITY`], see [`JavaTable::treeify_bin`].)
     #[inline(always)]
     fn grow_if_needed(&mut self)
     where
@@ -289,6 +290,15 @@ impl<K, V> RawTable<K, V> {
             };
         }
         self.threshold = new_thr;
+        self.counters.grows += 1;
+        let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
+        for (j, &slot) in old.iter().enumerate() {
+            if slot != NIL {
+                self.split_bin(j, slot, old_cap);
+            }
+        }
+        // Both events only now that the new table is in place: a hook that
+        // panics cannot leave a threshold without its table.
         if self.hook.is_some() {
             let len = self.size;
             self.emit(Event::GrowStart {
@@ -297,16 +307,6 @@ impl<K, V> RawTable<K, V> {
                 same_size: false,
                 len,
             });
-        }
-        self.counters.grows += 1;
-        let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
-        for (j, &slot) in old.iter().enumerate() {
-            if slot != NIL {
-                self.split_bin(j, slot, old_cap);
-            }
-        }
-        if self.hook.is_some() {
-            let len = self.size;
             self.emit(Event::GrowEnd {
                 capacity: new_cap as u64,
                 len,
@@ -315,8 +315,8 @@ impl<K, V> RawTable<K, V> {
     }
 
     /// Moves old bin `j` (slot value `slot`) into the new table, already in
-    /// `self.table`: a list bin is split by [`RawTable::split_list`], a tree
-    /// bin by [`RawTable::split_tree`].
+    /// `self.table`: a list bin is split by [`JavaTable::split_list`], a tree
+    /// bin by [`JavaTable::split_tree`].
     #[inline]
     fn split_bin(&mut self, j: usize, slot: u32, old_cap: usize)
     where
@@ -360,7 +360,7 @@ impl<K, V> RawTable<K, V> {
     }
 
     /// Removes node `x` (live, with spread hash `hash`) and returns its key
-    /// and value: [`RawTable::remove`] when the node is already known.
+    /// and value: [`JavaTable::remove`] when the node is already known.
     pub(crate) fn remove_node(&mut self, hash: u32, x: u32) -> (K, V) {
         let bin = (hash & self.mask()) as usize;
         let slot = self.table[bin];
@@ -378,6 +378,14 @@ impl<K, V> RawTable<K, V> {
         }
         self.size -= 1;
         self.arena.free(x)
+    }
+
+    /// Empties the table without dropping a node (the caller now owns the
+    /// live nodes, see `IntoIter`).
+    pub(crate) fn detach_table(&mut self) {
+        self.table = Box::new([]);
+        self.size = 0;
+        self.tree_bins = 0;
     }
 
     /// Removes every entry, keeping the table's capacity (as Java's
@@ -422,8 +430,14 @@ impl<K, V> RawTable<K, V> {
         n
     }
 
-    /// The longest bin now, in nodes (walks the whole table).
-    pub(crate) fn longest_bin(&self) -> usize {
+    /// The longest bin now, in nodes. Walks the whole table
+    /// (O(capacity + len)), so it is not part of the stats.
+    ///
+    /// ```
+    /// let m: hashgrow_java::JavaMap<u8, u8> = [(1, 1)].into();
+    /// assert_eq!(m.raw().longest_bin(), 1);
+    /// ```
+    pub fn longest_bin(&self) -> usize {
         self.table
             .iter()
             .filter(|&&s| s != NIL)
@@ -433,7 +447,7 @@ impl<K, V> RawTable<K, V> {
     }
 }
 
-impl<K, V> Drop for RawTable<K, V> {
+impl<K, V> Drop for JavaTable<K, V> {
     fn drop(&mut self) {
         let table = std::mem::take(&mut self.table);
         self.drop_nodes(&table);

@@ -56,7 +56,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
                 m.get(&key);
             }
         }
-        let (c, t) = (m.capacity(), m.tree_bins());
+        let (c, t) = (m.capacity(), m.raw().tree_bins());
         let len = m.len();
         if c != cap {
             let _ = writeln!(out, "op {} len {len} capacity {cap} -> {c}", n + 1);

@@ -41,25 +41,26 @@ fn pre(key: i32, hash: u32) -> Prehashed<i32> {
 #[test]
 fn thresholds_follow_java() {
     let mut m = JavaMap::new();
-    assert_eq!((m.capacity(), m.threshold()), (0, 0));
+    assert_eq!((m.capacity(), m.raw().threshold()), (0, 0));
     for i in 0..12u64 {
         m.insert(i, ());
     }
-    assert_eq!((m.capacity(), m.threshold()), (16, 12));
+    assert_eq!((m.capacity(), m.raw().threshold()), (16, 12));
     m.insert(12, ());
-    assert_eq!((m.capacity(), m.threshold()), (32, 24));
+    assert_eq!((m.capacity(), m.raw().threshold()), (32, 24));
     // Small tables: float thresholds. tableSizeFor(0) = 1, (int)0.75 = 0.
     let mut m = JavaMap::with_capacity(0);
     m.insert(1u64, ());
-    assert_eq!((m.capacity(), m.threshold()), (2, 1));
+    assert_eq!((m.capacity(), m.raw().threshold()), (2, 1));
     let mut m = JavaMap::with_capacity(3);
     m.insert(1u64, ());
-    assert_eq!((m.capacity(), m.threshold()), (4, 3));
-    let mut m = JavaMap::with_capacity_and_load_factor(16, 2.0);
+    assert_eq!((m.capacity(), m.raw().threshold()), (4, 3));
+    let mut m =
+        crate::with_capacity_and_load_factor(16, 2.0, hashgrow::DefaultHashBuilder::default());
     for i in 0..33u64 {
         m.insert(i, ());
     }
-    assert_eq!((m.capacity(), m.threshold()), (32, 64));
+    assert_eq!((m.capacity(), m.raw().threshold()), (32, 64));
 }
 
 #[test]
@@ -84,11 +85,11 @@ fn treeify_refused_below_64_resizes_instead() {
     }
     assert_eq!(m.capacity(), 16);
     m.insert(pre(8, 3), ()); // 9th node in bin 3: resize, no tree
-    assert_eq!((m.capacity(), m.tree_bins()), (32, 0));
+    assert_eq!((m.capacity(), m.raw().tree_bins()), (32, 0));
     m.insert(pre(9, 3), ());
-    assert_eq!((m.capacity(), m.tree_bins()), (64, 0));
+    assert_eq!((m.capacity(), m.raw().tree_bins()), (64, 0));
     m.insert(pre(10, 3), ());
-    assert_eq!((m.capacity(), m.tree_bins()), (64, 1));
+    assert_eq!((m.capacity(), m.raw().tree_bins()), (64, 1));
     m.check_invariants();
 }
 
@@ -114,7 +115,7 @@ fn split_paths_count_untreeify_retreeify_and_keep() {
     for _ in 0..9 {
         put(&mut m, 3); // all lo: kept as is
     }
-    assert_eq!(m.tree_bins(), 3);
+    assert_eq!(m.raw().tree_bins(), 3);
     let before = m.stats();
     assert_eq!(before.treeifies, 3);
     for i in 0..20 {
@@ -124,7 +125,7 @@ fn split_paths_count_untreeify_retreeify_and_keep() {
     let after = m.stats();
     assert_eq!(after.untreeifies, 2);
     assert_eq!(after.treeifies, 3 + 2);
-    assert_eq!(m.tree_bins(), 3);
+    assert_eq!(m.raw().tree_bins(), 3);
     assert_eq!(after.entries_moved, 0);
     assert_eq!(after.grows, 2);
     assert_eq!(after.nodes_relinked, 49); // every node, the 49th included
@@ -162,15 +163,15 @@ fn removal_untreeifies_small_trees() {
     for k in 0..12 {
         m.insert(pre(k, 5), k);
     }
-    assert_eq!(m.tree_bins(), 1);
+    assert_eq!(m.raw().tree_bins(), 1);
     let mut k = 0;
-    while m.tree_bins() == 1 {
+    while m.raw().tree_bins() == 1 {
         assert_eq!(m.remove(&pre(k, 5)), Some(k));
         m.check_invariants();
         k += 1;
     }
     assert_eq!(m.stats().untreeifies, 1);
-    assert_eq!(m.longest_bin(), m.len());
+    assert_eq!(m.raw().longest_bin(), m.len());
     for j in k..12 {
         assert_eq!(m[&pre(j, 5)], j);
     }
@@ -178,13 +179,13 @@ fn removal_untreeifies_small_trees() {
 
 #[test]
 fn tree_lookups_and_removals_keep_invariants() {
-    let mut m: JavaMap<u64, u64, Mod4B> = JavaMap::default_with_mod4();
+    let mut m: JavaMap<u64, u64, Mod4B> = default_with_mod4();
     let n = if cfg!(miri) { 100 } else { 2000 };
     for k in 0..n {
         m.insert(k, k * 2);
     }
     m.check_invariants();
-    assert_eq!(m.tree_bins(), 4);
+    assert_eq!(m.raw().tree_bins(), 4);
     for k in (0..n).step_by(3) {
         assert_eq!(m.remove(&k), Some(k * 2));
     }
@@ -194,10 +195,8 @@ fn tree_lookups_and_removals_keep_invariants() {
     }
 }
 
-impl JavaMap<u64, u64, Mod4B> {
-    fn default_with_mod4() -> Self {
-        JavaMap::with_hasher(Mod4B::default())
-    }
+fn default_with_mod4() -> JavaMap<u64, u64, Mod4B> {
+    JavaMap::with_hasher(Mod4B::default())
 }
 
 #[test]
@@ -219,7 +218,7 @@ fn spread_uses_high_bits() {
     // Without the spread both would be in bin 0.
     let order: Vec<i32> = m.keys().map(|k| k.key).collect();
     assert_eq!(order, [1, 2]);
-    assert_eq!(m.longest_bin(), 1);
+    assert_eq!(m.raw().longest_bin(), 1);
 }
 
 #[test]
@@ -270,7 +269,7 @@ fn std_like_api() {
 
 #[test]
 fn matches_std_on_a_long_random_run() {
-    let mut m: JavaMap<u64, u64, Mod4B> = JavaMap::default_with_mod4();
+    let mut m: JavaMap<u64, u64, Mod4B> = default_with_mod4();
     let mut plain: JavaMap<u64, u64> = JavaMap::new();
     let mut model = HashMap::new();
     let mut x = 7u64;
@@ -367,12 +366,12 @@ fn keys_and_values_are_dropped_exactly_once() {
 fn long_bins_drop_without_recursion() {
     // A 20k-node bin with treeification off: Drop walks it iteratively.
     let n = if cfg!(miri) { 100 } else { 20_000 };
-    let mut m: JavaMap<u64, Box<u64>, Mod4B> =
-        JavaMap::with_hasher(Mod4B::default()).with_treeify(false);
+    let mut m: JavaMap<u64, Box<u64>, Mod4B> = JavaMap::with_hasher(Mod4B::default());
+    m.raw_parts_mut().0.set_treeify(false);
     for k in 0..n {
         m.insert(k * 4, Box::new(k));
     }
-    assert_eq!(m.longest_bin() as u64, n);
+    assert_eq!(m.raw().longest_bin() as u64, n);
     drop(m);
 }
 
@@ -381,7 +380,8 @@ fn clone_sizes_like_hashmap_clone_and_keeps_the_load_factor() {
     // JDK: `m.clone()` of 40 entries with load factor 2.0 gets
     // tableSizeFor(40 / 2.0 + 1) = 32 bins, threshold 64, and then grows
     // by that load factor.
-    let mut m: JavaMap<u64, u64> = JavaMap::with_capacity_and_load_factor(0, 2.0);
+    let mut m: JavaMap<u64, u64> =
+        crate::with_capacity_and_load_factor(0, 2.0, hashgrow::DefaultHashBuilder::default());
     m.extend((0..40).map(|k| (k, k)));
     let mut c = m.clone();
     assert_eq!(c, m);
@@ -392,6 +392,35 @@ fn clone_sizes_like_hashmap_clone_and_keeps_the_load_factor() {
     assert_eq!(c.capacity(), 64);
     // An empty clone starts like `new HashMap<>()` (the JDK's default
     // first table), as `HashMap.clone()` of an empty map does.
-    let e: JavaMap<u64, u64> = JavaMap::with_capacity_and_load_factor(100, 2.0);
+    let e: JavaMap<u64, u64> =
+        crate::with_capacity_and_load_factor(100, 2.0, hashgrow::DefaultHashBuilder::default());
     assert_eq!(e.clone().capacity(), 0);
+}
+
+/// Bug: a hook that panicked on `GrowStart` left `threshold` updated with
+/// no new table; the next put built a 12-bin table and keys were lost.
+/// Events are now sent only once the resize is committed.
+#[test]
+fn a_panicking_hook_during_resize_loses_nothing() {
+    let mut m: JavaMap<u64, u64> = JavaMap::new();
+    for k in 0..12 {
+        m.insert(k, k);
+    }
+    m.set_event_hook(Some(Box::new(|e: &hashgrow::Event| {
+        if matches!(e, hashgrow::Event::GrowStart { .. }) {
+            panic!("hook");
+        }
+    })));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| m.insert(12, 12)));
+    assert!(r.is_err());
+    m.set_event_hook(None);
+    m.check_invariants();
+    assert_eq!((m.capacity(), m.raw().threshold()), (32, 24));
+    for k in 13..40 {
+        m.insert(k, k);
+    }
+    m.check_invariants();
+    for k in 0..40 {
+        assert_eq!(m.get(&k), Some(&k), "key {k}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Tree bins: red-black trees ordered by `(hash as i32, key)`.
 //!
 //! A bin becomes a tree when it grows past 8 nodes (see
-//! [`RawTable::treeify_bin`]). A tree bin is *also* still a doubly linked
+//! [`JavaTable::treeify_bin`]). A tree bin is *also* still a doubly linked
 //! `next`/`prev` list, and that list (not the tree) is what iteration, a
 //! resize split and an untreeify walk. Rules mirrored from JDK 17's
 //! documented behaviour:
@@ -37,7 +37,7 @@ use std::cmp::Ordering;
 use hashgrow::Event;
 
 use crate::arena::NIL;
-use crate::raw::{Links, Put, RawTable, TREE_BIT, UNTREEIFY_THRESHOLD};
+use crate::raw::{JavaTable, Links, Put, TREE_BIT, UNTREEIFY_THRESHOLD};
 
 /// Compares `(h1, k1)` with `(h2, k2)` in tree order.
 #[inline]
@@ -45,7 +45,7 @@ pub(crate) fn tree_cmp<Q: Ord + ?Sized>(h1: u32, k1: &Q, h2: u32, k2: &Q) -> Ord
     (h1 as i32).cmp(&(h2 as i32)).then_with(|| k1.cmp(k2))
 }
 
-impl<K, V> RawTable<K, V> {
+impl<K, V> JavaTable<K, V> {
     // ---- link accessors ---------------------------------------------------
 
     #[inline(always)]
@@ -233,7 +233,7 @@ impl<K, V> RawTable<K, V> {
         let (xp, dir) = loop {
             let dir = tree_cmp(hash, &key, self.arena.hash(p), self.arena.key(p));
             let child = match dir {
-                Ordering::Equal => return Put::Present(p, key, value),
+                Ordering::Equal => return Put::Present(key, value),
                 Ordering::Less => self.left(p),
                 Ordering::Greater => self.right(p),
             };
@@ -454,7 +454,7 @@ impl<K, V> RawTable<K, V> {
         root
     }
 
-    /// Right rotation at `p`, mirror of [`RawTable::rotate_left`].
+    /// Right rotation at `p`, mirror of [`JavaTable::rotate_left`].
     fn rotate_right(&mut self, mut root: u32, p: u32) -> u32 {
         if p == NIL || self.left(p) == NIL {
             return root;

@@ -66,7 +66,7 @@ fn interrupted_treeify(log: &Rc<DropLog>) -> (Map, BTreeMap<u64, u64>, Result<()
     for k in 0..8 {
         insert(&mut m, &mut model, k, 0, log);
     }
-    assert_eq!(m.tree_bins(), 0);
+    assert_eq!(m.raw().tree_bins(), 0);
     let r = with_fuse(Trigger::Ord, 3, || {
         m.insert(Bomb::new(8, 0, log), Val::new(8, log))
     });
@@ -91,10 +91,10 @@ fn interrupted_split(log: &Rc<DropLog>) -> (Map, BTreeMap<u64, u64>, Result<(), 
     for k in 0..20 {
         insert(&mut m, &mut model, k, (k % 2) * 64, log);
     }
-    assert_eq!(m.tree_bins(), 1);
+    assert_eq!(m.raw().tree_bins(), 1);
     // Fill other bins up to the threshold (48 of 64 bins).
     let mut k = 100;
-    while m.len() < m.threshold() {
+    while m.len() < m.raw().threshold() {
         insert(&mut m, &mut model, k, k - 99, log);
         k += 1;
     }
@@ -127,7 +127,7 @@ fn panics_while_searching_a_bin_leave_the_map_usable() {
     for k in 200..220 {
         insert(&mut m, &mut model, k, 2, &log);
     }
-    assert_eq!(m.tree_bins(), 1);
+    assert_eq!(m.raw().tree_bins(), 1);
     // Eq: list bin 1 holds keys 1, 17, 33; Hash: the op's own key; Ord:
     // the tree bin's search.
     let cases = [

@@ -99,6 +99,13 @@ pub unsafe trait RawTable<K, V>: Sized {
     /// never an abort.
     fn with_capacity(capacity: usize) -> Self;
 
+    /// An empty table as the runtime makes one with no size given (Go's
+    /// `make(map[K]V)`, Java's `new HashMap<>()`, which differs from
+    /// `new HashMap<>(0)`). Defaults to `with_capacity(0)`.
+    fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
     /// Number of live entries.
     fn len(&self) -> usize;
 

@@ -98,7 +98,7 @@ impl<K, V, R: RawTable<K, V>, S> Map<K, V, R, S> {
     /// assert_eq!(m[&1], "one");
     /// ```
     pub fn with_hasher(hash_builder: S) -> Self {
-        Self::with_capacity_and_hasher(0, hash_builder)
+        Self::from_raw_parts(R::new(), hash_builder)
     }
 
     /// [`with_capacity`](Map::with_capacity) with a given hasher.
