@@ -9,11 +9,27 @@
 //! (checked byte for byte against the real Go 1.27 runtime by
 //! `tests/oracle_parity.rs`, through [`replay`]).
 //!
-//! It is a raw table: keys are found by a 64-bit hash the caller computes,
-//! and growth is handed the hasher. It implements `hashgrow`'s
+//! [`SwissMap`] is that table under `hashgrow`'s std-shaped map facade
+//! ([`hashgrow::Map`]): the whole `std::collections::HashMap` API. The table
+//! itself, [`SwissTable`], is a raw table (keys found by a 64-bit hash the
+//! caller computes, growth handed the hasher) implementing `hashgrow`'s
 //! [`RawTable`](hashgrow::raw::RawTable) and
-//! [`RawLookup`](hashgrow::raw::RawLookup), the contract the shared
-//! std-shaped map facade sits on.
+//! [`RawLookup`](hashgrow::raw::RawLookup).
+//!
+//! ```
+//! use hashgrow_swiss::SwissMap;
+//!
+//! let mut m = SwissMap::new();
+//! for k in 0..2_000u64 {
+//!     m.insert(k, k * 10);
+//! }
+//! assert_eq!(m.get(&7), Some(&70));
+//! assert_eq!(m.remove(&7), Some(70));
+//! let s = m.stats();
+//! // 2000 keys: more than two 1024-slot tables can hold at 7/8.
+//! assert!(s.tables >= 3 && s.splits >= 2);
+//! assert_eq!(s.capacity, 1024 * s.tables);
+//! ```
 //!
 //! ## Layout
 //!
@@ -90,22 +106,24 @@
 //! dropped twice or lost).
 //!
 //! ```
-//! use hashgrow::raw::{RawLookup, RawTable};
-//! use hashgrow_swiss::SwissTable;
+//! use std::sync::{Arc, Mutex};
+//! use hashgrow::Event;
+//! use hashgrow_swiss::SwissMap;
 //!
-//! let hash = |k: &u64| k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-//! let mut t: SwissTable<u64, u64> = SwissTable::new();
-//! for k in 0..2_000u64 {
-//!     if let Err(v) = t.find_or_vacancy(hash(&k), &k, hash) {
-//!         t.insert_vacant(hash(&k), v, k, k * 10, hash);
+//! let mut m = SwissMap::new();
+//! let worst = Arc::new(Mutex::new(0u64));
+//! let sink = Arc::clone(&worst);
+//! m.set_event_hook(Some(Box::new(move |e: &Event| {
+//!     if let Event::Split { entries, .. } = e {
+//!         let mut w = sink.lock().unwrap();
+//!         *w = (*w).max(*entries);
 //!     }
+//! })));
+//! for k in 0..20_000u64 {
+//!     m.insert(k, k);
 //! }
-//! let slot = t.find(hash(&7), &7).unwrap();
-//! assert_eq!(unsafe { t.entry(slot) }, (&7, &70));
-//! let s = t.stats();
-//! assert!(s.tables >= 2 && s.splits >= 1);
-//! // Nothing moved more than one table's worth at once; the total:
-//! assert!(s.entries_moved > 2_000);
+//! // A split copies one full table: 896 entries (7/8 of 1024).
+//! assert_eq!(*worst.lock().unwrap(), 896);
 //! ```
 //!
 //! ## Modules, top to bottom
@@ -135,6 +153,23 @@ mod table;
 
 pub use map::{Slot, SwissTable, Vacancy};
 pub use raw::RawIter;
+
+/// Go 1.24+'s map with the whole std `HashMap` API: the shared facade
+/// [`hashgrow::Map`] over [`SwissTable`].
+///
+/// ```
+/// use hashgrow_swiss::SwissMap;
+///
+/// let mut m: SwissMap<&str, i32> = SwissMap::new();
+/// m.insert("a", 1);
+/// *m.entry("a").or_insert(0) += 10;
+/// assert_eq!(m["a"], 11);
+/// // At most 8 entries: one group, no table yet.
+/// assert_eq!(m.stats().tables, 0);
+/// assert_eq!(m.stats().capacity, 8);
+/// ```
+pub type SwissMap<K, V, S = hashgrow::DefaultHashBuilder> =
+    hashgrow::Map<K, V, SwissTable<K, V>, S>;
 
 #[cfg(test)]
 mod tests;

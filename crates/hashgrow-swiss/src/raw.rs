@@ -201,6 +201,10 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
 
     /// The runtime never shrinks a map: a no-op.
     fn shrink_to(&mut self, _min_capacity: usize, _hasher: impl Fn(&K) -> u64) {}
+
+    fn check_invariants(&self, hasher: impl Fn(&K) -> u64) {
+        SwissTable::check_invariants(self, hasher);
+    }
 }
 
 impl<K, V, Q> RawLookup<K, V, Q> for SwissTable<K, V>
