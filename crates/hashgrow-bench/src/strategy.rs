@@ -8,6 +8,7 @@ use hashgrow::Table;
 use hashgrow_go::GoMap;
 use hashgrow_java::JavaMap;
 use hashgrow_stw::StwMap;
+use hashgrow_swiss::SwissMap;
 
 use crate::baseline::{BaselineMap, Counted, Plain};
 
@@ -16,6 +17,9 @@ use crate::baseline::{BaselineMap, Counted, Plain};
 pub enum Strategy {
     /// Go-style (`hashgrow-go`): Go 1.19's map, incremental evacuation.
     Go,
+    /// Go 1.24+ (`hashgrow-swiss`): a directory of Swiss tables of at most
+    /// 1024 slots, each grown or split on its own (extendible hashing).
+    GoSwiss,
     /// Java-style (`hashgrow-java`): JDK 17's HashMap, lo/hi split, tree bins.
     Java,
     /// Stop-the-world rehash (`hashgrow-stw`): grows by moving every entry
@@ -40,6 +44,7 @@ impl Strategy {
     pub fn name(self) -> &'static str {
         match self {
             Strategy::Go => "go",
+            Strategy::GoSwiss => "go-swiss",
             Strategy::Java => "java",
             Strategy::Stw => "stw",
             Strategy::Hashbrown => "hashbrown",
@@ -70,6 +75,12 @@ impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for StwMap<K, V, 
 impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for GoMap<K, V, S> {
     fn make(capacity: usize) -> Self {
         GoMap::with_capacity_and_hasher(capacity, S::default())
+    }
+}
+
+impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for SwissMap<K, V, S> {
+    fn make(capacity: usize) -> Self {
+        SwissMap::with_capacity_and_hasher(capacity, S::default())
     }
 }
 
@@ -147,6 +158,7 @@ where
     type Gr<K, V, S> = griddle::HashMap<K, V, S>;
     match strategy {
         Strategy::Go => job.run::<GoMap<K, V, S>, GoMap<K, V, S>>(),
+        Strategy::GoSwiss => job.run::<SwissMap<K, V, S>, SwissMap<K, V, S>>(),
         Strategy::Java => job.run::<JavaMap<K, V, S>, JavaMap<K, V, S>>(),
         Strategy::Stw => job.run::<StwMap<K, V, S>, StwMap<K, V, S>>(),
         Strategy::Hashbrown => job.run::<Plain<Hb<K, V, S>>, Counted<Hb<K, V, S>>>(),

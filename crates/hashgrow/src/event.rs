@@ -47,6 +47,24 @@ pub enum Event {
         /// Nodes in the bin.
         nodes: usize,
     },
+    /// A full table of the largest size was split in two by one more hash
+    /// bit (Go 1.24+'s extendible hashing). The matching
+    /// [`Event::GrowStart`]/[`Event::GrowEnd`] pair is sent too.
+    Split {
+        /// `localDepth` of the two new tables (hash bits that select them).
+        local_depth: u8,
+        /// The directory's depth after the split (it doubled when this
+        /// equals `local_depth` and the old table's depth was the old one).
+        directory_depth: u8,
+        /// Entries copied into the two new tables.
+        entries: u64,
+    },
+    /// Tombstones of a table with no growth left turned back into empty
+    /// slots instead of a grow (Go 1.24+'s `pruneTombstones`).
+    Pruned {
+        /// Tombstones made empty.
+        tombstones: u64,
+    },
 }
 
 /// The observer a strategy calls with each [`Event`].

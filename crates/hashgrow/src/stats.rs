@@ -59,4 +59,22 @@ pub struct Stats {
     /// Longest chain, bin or probe sequence now (entries), where the strategy
     /// tracks it cheaply; computed on demand by some strategies.
     pub longest_chain: u64,
+
+    // ---- Go 1.24+ (Swiss tables, extendible hashing) -------------------
+    /// Go 1.24+: tables split in two (a full 1024-slot table replaced by two
+    /// half-full ones, one more hash bit each). Counted in
+    /// [`grows`](Stats::grows) too.
+    pub splits: u64,
+    /// Go 1.24+: tombstones turned back into empty slots by
+    /// `pruneTombstones`, in total. Moves no entry.
+    pub tombstones_pruned: u64,
+    /// Go 1.24+: distinct tables in the directory now (0 for a map of at
+    /// most 8 entries, which is one group and no table).
+    pub tables: u64,
+    /// Go 1.24+: the directory's `globalDepth` now (it has `2^depth`
+    /// entries).
+    pub directory_depth: u8,
+    /// Go 1.24+: tombstones (deleted slots still on probe paths) now, over
+    /// all tables.
+    pub tombstones: u64,
 }

@@ -1,0 +1,259 @@
+//! Growth: everything that replaces a table or frees room in one.
+//!
+//! - [`grow_to_small`](SwissTable::grow_to_small): the first insert
+//!   allocates one group (`growToSmall`);
+//! - [`grow_to_table`](SwissTable::grow_to_table): the 9th key turns the
+//!   small group into a 16-slot table (`growToTable`);
+//! - [`prune_tombstones`](SwissTable::prune_tombstones): a table out of
+//!   growth first tries to turn unneeded tombstones back into empty slots
+//!   (`pruneTombstones`);
+//! - [`rehash`](SwissTable::rehash): else the table is replaced, by one of
+//!   twice the capacity up to 1024 slots
+//!   ([`rehash_to_double`](SwissTable::rehash_to_double), `table.grow`),
+//!   or by two 1024-slot tables split on one more hash bit
+//!   ([`split`](SwissTable::split), `table.split`), doubling the directory
+//!   when the table already used all its bits (`installTableSplit`).
+//!
+//! Every copy goes through [`Table::unchecked_copy_in`] into a table held by
+//! a [`Building`] guard: if the hasher panics midway, the new table is freed
+//! without dropping its (bitwise-copied) entries and the old table, never
+//! touched, still owns them all. The old table's memory is freed only once
+//! the new one is installed.
+
+use hashgrow::Event;
+
+use crate::directory::DirEntry;
+use crate::group::{EMPTY, SLOTS};
+use crate::map::SwissTable;
+use crate::table::{Building, ProbeSeq, Table, MAX_TABLE_CAPACITY};
+
+impl<K, V> SwissTable<K, V> {
+    /// `growToSmall`: one empty group, no directory.
+    pub(crate) fn grow_to_small(&mut self) {
+        let id = self.fresh_id();
+        let t = Table::new(SLOTS, 0, 0, id);
+        self.dir = vec![DirEntry::of(&t, 0)];
+        self.tables = vec![t];
+        self.small = true;
+        self.set_global_depth(0);
+    }
+
+    /// `growToTable`: the full small group's 8 entries, in slot order, into
+    /// a new 16-slot table of depth 0, which becomes the directory's only
+    /// entry.
+    pub(crate) fn grow_to_table(&mut self, hasher: &impl Fn(&K) -> u64) {
+        debug_assert!(self.small);
+        let id = self.fresh_id();
+        let mut new = Building(Some(Table::new(2 * SLOTS, 0, 0, id)));
+        let old = &self.tables[0];
+        for s in old.full(0) {
+            // SAFETY: full slot.
+            let hash = hasher(unsafe { &old.entry(0, s).0 });
+            // SAFETY: copied bitwise; `old` is freed without dropping below.
+            unsafe { new.table().unchecked_copy_in(hash, old.slot_ptr(0, s)) };
+        }
+        let new = new.finish();
+        let moved = new.used as u64;
+        self.dir = vec![DirEntry::of(&new, 0)];
+        let old = std::mem::replace(&mut self.tables[0], new);
+        old.free_without_dropping();
+        self.small = false;
+        self.set_global_depth(0);
+        self.counters.grows += 1;
+        self.counters.entries_moved += moved;
+        self.emit_grow(SLOTS);
+    }
+
+    /// `table.rehash`: double the table while the result stays within
+    /// `maxTableCapacity` (1024 slots), else split it.
+    pub(crate) fn rehash(&mut self, ti: usize, hasher: &impl Fn(&K) -> u64) {
+        let new_capacity = 2 * self.tables[ti].capacity;
+        if new_capacity <= MAX_TABLE_CAPACITY {
+            self.rehash_to_double(ti, new_capacity, hasher);
+        } else {
+            self.split(ti, hasher);
+        }
+    }
+
+    /// `table.grow`: every entry, in group and slot order, into a new table
+    /// of `new_capacity` slots at the same directory place and depth
+    /// (tombstones are left behind).
+    pub(crate) fn rehash_to_double(
+        &mut self,
+        ti: usize,
+        new_capacity: usize,
+        hasher: &impl Fn(&K) -> u64,
+    ) {
+        let id = self.fresh_id();
+        let old = &self.tables[ti];
+        let old_slots = self.total_slots();
+        let mut new = Building(Some(Table::new(
+            new_capacity,
+            old.index,
+            old.local_depth,
+            id,
+        )));
+        for g in 0..=old.mask {
+            for s in old.full(g) {
+                // SAFETY: full slot.
+                let hash = hasher(unsafe { &old.entry(g, s).0 });
+                // SAFETY: copied bitwise; `old` is freed without dropping
+                // once `new` is installed.
+                unsafe { new.table().unchecked_copy_in(hash, old.slot_ptr(g, s)) };
+            }
+        }
+        let new = new.finish();
+        let moved = new.used as u64;
+        let old = std::mem::replace(&mut self.tables[ti], new);
+        old.free_without_dropping();
+        self.replace_table(ti);
+        self.counters.grows += 1;
+        self.counters.entries_moved += moved;
+        self.emit_grow(old_slots);
+    }
+
+    /// `table.split`: every entry into one of two new 1024-slot tables of
+    /// depth `localDepth + 1`, by the hash bit just below the table's
+    /// prefix (the bit `64 - (localDepth + 1)`): 0 goes left, 1 right.
+    pub(crate) fn split(&mut self, ti: usize, hasher: &impl Fn(&K) -> u64) {
+        let (left_id, right_id) = (self.fresh_id(), self.fresh_id());
+        let old = &self.tables[ti];
+        let old_slots = self.total_slots();
+        let depth = old.local_depth + 1;
+        let bit = 1u64 << (64 - u32::from(depth));
+        let mut left = Building(Some(Table::new(MAX_TABLE_CAPACITY, 0, depth, left_id)));
+        let mut right = Building(Some(Table::new(MAX_TABLE_CAPACITY, 0, depth, right_id)));
+        for g in 0..=old.mask {
+            for s in old.full(g) {
+                // SAFETY: full slot.
+                let hash = hasher(unsafe { &old.entry(g, s).0 });
+                let half = if hash & bit == 0 {
+                    &mut left
+                } else {
+                    &mut right
+                };
+                // SAFETY: copied bitwise; `old` is freed without dropping
+                // once the halves are installed.
+                unsafe { half.table().unchecked_copy_in(hash, old.slot_ptr(g, s)) };
+            }
+        }
+        let (left, right) = (left.finish(), right.finish());
+        let moved = (left.used + right.used) as u64;
+        self.install_split(ti, left, right);
+        self.counters.grows += 1;
+        self.counters.splits += 1;
+        self.counters.entries_moved += moved;
+        self.emit(Event::Split {
+            local_depth: depth,
+            directory_depth: self.global_depth,
+            entries: moved,
+        });
+        self.emit_grow(old_slots);
+    }
+
+    /// `installTableSplit`: if the old table used every directory bit,
+    /// double the directory first (each entry twice, each table's index
+    /// doubled); then the left half takes the old table's first entries
+    /// and the right half the ones after them.
+    fn install_split(&mut self, ti: usize, mut left: Table<K, V>, mut right: Table<K, V>) {
+        if self.tables[ti].local_depth == self.global_depth {
+            let mut dir = Vec::with_capacity(2 * self.dir.len());
+            for e in &self.dir {
+                dir.push(*e);
+                dir.push(*e);
+            }
+            self.dir = dir;
+            for t in &mut self.tables {
+                t.index *= 2;
+            }
+            self.set_global_depth(self.global_depth + 1);
+        }
+        left.index = self.tables[ti].index;
+        right.index = left.index + (1 << (self.global_depth - left.local_depth));
+        let old = std::mem::replace(&mut self.tables[ti], left);
+        old.free_without_dropping();
+        self.tables.push(right);
+        self.replace_table(ti);
+        self.replace_table(self.tables.len() - 1);
+    }
+
+    /// `replaceTable`: point the `2^(globalDepth - localDepth)` directory
+    /// entries from the table's index at it.
+    fn replace_table(&mut self, ti: usize) {
+        let t = &self.tables[ti];
+        let span = 1usize << (self.global_depth - t.local_depth);
+        let entry = DirEntry::of(t, ti);
+        for e in &mut self.dir[t.index..t.index + span] {
+            *e = entry;
+        }
+    }
+
+    /// `pruneTombstones`, best effort and only when it pays: nothing unless
+    /// at least 10% of the slots are tombstones; then trace every entry's
+    /// probe path and mark each group it walks past that has a free slot
+    /// (its tombstones keep the path going), and every group with an empty
+    /// slot; the tombstones of the unmarked groups are turned back into
+    /// empty slots only if they are at least 10% of the capacity (else the
+    /// caller grows instead). No entry moves.
+    pub(crate) fn prune_tombstones(&mut self, ti: usize, hasher: &impl Fn(&K) -> u64) {
+        let t = &self.tables[ti];
+        if t.tombstones() * 10 < t.capacity {
+            return;
+        }
+        // One bit per group: at most 1024 / 8 = 128 groups.
+        debug_assert!(t.mask < 128);
+        let mut needed: u128 = 0;
+        for g in 0..=t.mask {
+            for s in t.full(g) {
+                // SAFETY: full slot.
+                let hash = hasher(unsafe { &t.entry(g, s).0 });
+                let mut seq = ProbeSeq::new(hash, t.mask);
+                while seq.offset != g {
+                    if t.ctrl(seq.offset).match_empty_or_deleted().any() {
+                        needed |= 1 << seq.offset;
+                    }
+                    seq.next();
+                }
+            }
+            if t.ctrl(g).match_empty().any() {
+                needed |= 1 << g;
+            }
+        }
+        let unneeded = |g: usize| needed >> g & 1 == 0;
+        let count: usize = (0..=t.mask)
+            .filter(|&g| unneeded(g))
+            .map(|g| t.ctrl(g).match_empty_or_deleted().count())
+            .sum();
+        if count * 10 < t.capacity {
+            return;
+        }
+        let t = &mut self.tables[ti];
+        for g in 0..=t.mask {
+            if unneeded(g) {
+                for s in t.ctrl(g).match_empty_or_deleted() {
+                    t.set_ctrl(g, s, EMPTY);
+                    t.growth_left += 1;
+                }
+            }
+        }
+        self.counters.tombstones_pruned += count as u64;
+        self.emit(Event::Pruned {
+            tombstones: count as u64,
+        });
+    }
+
+    /// A committed table replacement, as a start/end pair.
+    fn emit_grow(&mut self, old_slots: usize) {
+        if self.hook.is_none() {
+            return;
+        }
+        let (capacity, len) = (self.total_slots() as u64, self.len);
+        self.emit(Event::GrowStart {
+            old_capacity: old_slots as u64,
+            new_capacity: capacity,
+            same_size: false,
+            len,
+        });
+        self.emit(Event::GrowEnd { capacity, len });
+    }
+}

@@ -1,0 +1,444 @@
+//! One Swiss table: a power-of-two array of groups, its load accounting and
+//! its probe sequence (`table.go`: `table`, `probeSeq`, `getWithKey`,
+//! `PutSlot`'s walk, `uncheckedPutSlot`, `Delete`).
+//!
+//! A table never changes size: when it runs out of growth it is replaced
+//! (see [`growth`](crate::growth)).
+
+use std::alloc::{self, Layout};
+use std::mem;
+use std::ptr::NonNull;
+
+use crate::group::{h1, h2, BitMask, Ctrl, Group, ALL_EMPTY, DELETED, EMPTY, SLOTS};
+
+/// Largest table before it splits (`maxTableCapacity`).
+pub(crate) const MAX_TABLE_CAPACITY: usize = 1024;
+/// Load factor numerator over [`SLOTS`] (`maxAvgGroupLoad`): 7/8.
+pub(crate) const MAX_AVG_GROUP_LOAD: usize = 7;
+
+/// The triangular probe sequence over a power-of-two group count
+/// (`probeSeq`): offsets `h1, h1+1, h1+3, h1+6, ...` masked, which visits
+/// every group once in `mask + 1` steps.
+#[derive(Clone, Copy)]
+pub(crate) struct ProbeSeq {
+    pub(crate) offset: usize,
+    index: usize,
+    mask: usize,
+}
+
+impl ProbeSeq {
+    /// `makeProbeSeq(h1(hash), mask)`.
+    #[inline(always)]
+    pub(crate) fn new(hash: u64, mask: usize) -> ProbeSeq {
+        ProbeSeq {
+            offset: h1(hash) as usize & mask,
+            index: 0,
+            mask,
+        }
+    }
+
+    /// `probeSeq.next`.
+    #[inline(always)]
+    pub(crate) fn next(&mut self) {
+        self.index += 1;
+        self.offset = (self.offset + self.index) & self.mask;
+    }
+
+    /// Steps taken so far.
+    #[inline(always)]
+    pub(crate) fn steps(&self) -> usize {
+        self.index
+    }
+}
+
+/// Where the runtime's insert walk ends (`PutSlot` without the key match):
+/// a group and slot, and whether that slot is a tombstone being reused
+/// (which costs no growth).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct InsertPos {
+    pub(crate) group: usize,
+    pub(crate) slot: usize,
+    pub(crate) tombstone: bool,
+}
+
+/// A Swiss table (`table` in table.go).
+pub(crate) struct Table<K, V> {
+    /// `capacity / 8` groups, owned; every control word initialised.
+    groups: NonNull<Group<K, V>>,
+    /// Group count minus one (`groups.lengthMask`).
+    pub(crate) mask: usize,
+    /// Slots, a power of two (`capacity`).
+    pub(crate) capacity: usize,
+    /// Full slots (`used`).
+    pub(crate) used: usize,
+    /// Inserts into empty slots left before a rehash (`growthLeft`):
+    /// tombstones count as used.
+    pub(crate) growth_left: usize,
+    /// Hash bits that select this table in the directory (`localDepth`).
+    pub(crate) local_depth: u8,
+    /// First directory index pointing here (`index`).
+    pub(crate) index: usize,
+    /// Identity for observers (the oracle compares table pointers): a new
+    /// number for every table ever made by the map.
+    pub(crate) id: u64,
+}
+
+impl<K, V> Table<K, V> {
+    /// `newTable`: at least 8 slots, rounded up to a power of two, all
+    /// empty. `None` if the allocator refuses.
+    pub(crate) fn try_new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Option<Self> {
+        let capacity = capacity.max(SLOTS).next_power_of_two();
+        debug_assert!(capacity <= MAX_TABLE_CAPACITY || local_depth == 0);
+        let n = capacity / SLOTS;
+        let layout = Layout::array::<Group<K, V>>(n).ok()?;
+        // SAFETY: `layout` has a non-zero size (a group holds at least its
+        // 8-byte control word).
+        let ptr = unsafe { alloc::alloc(layout) } as *mut Group<K, V>;
+        let groups = NonNull::new(ptr)?;
+        for i in 0..n {
+            // SAFETY: `i < n` groups were just allocated; writing the control
+            // word initialises the part we read (slots stay uninit).
+            unsafe { (&raw mut (*ptr.add(i)).ctrl).write(Ctrl(ALL_EMPTY)) };
+        }
+        let mut t = Table {
+            groups,
+            mask: n - 1,
+            capacity,
+            used: 0,
+            growth_left: 0,
+            local_depth,
+            index,
+            id,
+        };
+        t.growth_left = t.max_growth_left();
+        Some(t)
+    }
+
+    /// `newTable`, aborting like any collection if memory is exhausted.
+    pub(crate) fn new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Self {
+        match Self::try_new(capacity, index, local_depth, id) {
+            Some(t) => t,
+            None => {
+                alloc::handle_alloc_error(Self::layout(capacity.max(SLOTS).next_power_of_two()))
+            }
+        }
+    }
+
+    fn layout(capacity: usize) -> Layout {
+        Layout::array::<Group<K, V>>(capacity / SLOTS).expect("table layout")
+    }
+
+    /// Inserts an empty table can take (`maxGrowthLeft`): all slots but one
+    /// for a one-group table (a probe must end at an empty slot), else 7/8.
+    pub(crate) fn max_growth_left(&self) -> usize {
+        if self.capacity <= SLOTS {
+            self.capacity - 1
+        } else {
+            self.capacity * MAX_AVG_GROUP_LOAD / SLOTS
+        }
+    }
+
+    /// Tombstones, from the accounting (`tombstones`): what 7/8 of the
+    /// capacity leaves after the used slots and the growth left.
+    pub(crate) fn tombstones(&self) -> usize {
+        (self.capacity * MAX_AVG_GROUP_LOAD / SLOTS).saturating_sub(self.used + self.growth_left)
+    }
+
+    /// The groups array (for the directory's copy and the lookups).
+    #[inline(always)]
+    pub(crate) fn groups_ptr(&self) -> NonNull<Group<K, V>> {
+        self.groups
+    }
+
+    /// Group `i`'s control word.
+    #[inline(always)]
+    pub(crate) fn ctrl(&self, i: usize) -> Ctrl {
+        debug_assert!(i <= self.mask);
+        // SAFETY: `i <= mask`, and every control word is initialised.
+        unsafe { (*self.groups.as_ptr().add(i)).ctrl }
+    }
+
+    /// Sets slot `slot` of group `group`'s control byte.
+    #[inline(always)]
+    pub(crate) fn set_ctrl(&mut self, group: usize, slot: usize, c: u8) {
+        debug_assert!(group <= self.mask && slot < SLOTS);
+        // SAFETY: in bounds (above); `&mut self` is unique.
+        unsafe { (*self.groups.as_ptr().add(group)).ctrl.set(slot, c) }
+    }
+
+    /// Pointer to the entry of slot `slot` of group `group` (initialised
+    /// only while the slot is full).
+    #[inline(always)]
+    pub(crate) fn slot_ptr(&self, group: usize, slot: usize) -> *mut (K, V) {
+        debug_assert!(group <= self.mask && slot < SLOTS);
+        // SAFETY: in bounds; only a raw pointer is formed, no reference.
+        unsafe { (&raw mut (*self.groups.as_ptr().add(group)).slots[slot]).cast::<(K, V)>() }
+    }
+
+    /// The entry of a full slot.
+    ///
+    /// # Safety
+    /// The slot is full.
+    #[inline(always)]
+    pub(crate) unsafe fn entry(&self, group: usize, slot: usize) -> &(K, V) {
+        debug_assert!(self.ctrl(group).get(slot) & EMPTY == 0);
+        // SAFETY: a full slot holds an initialised entry (caller).
+        unsafe { &*self.slot_ptr(group, slot) }
+    }
+
+    /// The runtime's insert walk for a key known to be absent (`PutSlot`
+    /// minus the key match): take the first slot that is empty or deleted
+    /// in each group on the probe path; a tombstone is remembered (the
+    /// first one only) and the walk goes on, *even if that group has empty
+    /// slots after the tombstone*: the runtime looks only at the group's
+    /// first free slot. The walk ends at a group whose first free slot is
+    /// empty; the entry goes to the remembered tombstone if any, else there.
+    pub(crate) fn insert_pos(&self, hash: u64) -> InsertPos {
+        let mut seq = ProbeSeq::new(hash, self.mask);
+        let mut first_deleted: Option<InsertPos> = None;
+        loop {
+            let c = self.ctrl(seq.offset);
+            let free = c.match_empty_or_deleted();
+            if free.any() {
+                let i = free.first();
+                if c.get(i) == DELETED {
+                    first_deleted.get_or_insert(InsertPos {
+                        group: seq.offset,
+                        slot: i,
+                        tombstone: true,
+                    });
+                } else {
+                    return first_deleted.unwrap_or(InsertPos {
+                        group: seq.offset,
+                        slot: i,
+                        tombstone: false,
+                    });
+                }
+            }
+            seq.next();
+        }
+    }
+
+    /// Writes a new entry at `pos` (found by the insert walk) and does the
+    /// accounting: a reused tombstone costs no growth (`PutSlot`'s
+    /// `growthLeft++` then `--`).
+    ///
+    /// Requires growth left unless `pos` is a tombstone.
+    #[inline]
+    pub(crate) fn put_at(&mut self, pos: InsertPos, hash: u64, entry: (K, V)) {
+        debug_assert!(pos.tombstone || self.growth_left > 0);
+        // SAFETY: the slot is empty or deleted, so it holds nothing to drop.
+        unsafe { self.slot_ptr(pos.group, pos.slot).write(entry) };
+        self.set_ctrl(pos.group, pos.slot, h2(hash));
+        if !pos.tombstone {
+            self.growth_left -= 1;
+        }
+        self.used += 1;
+    }
+
+    /// `uncheckedPutSlot`: the first empty-or-deleted slot of the first
+    /// group on the probe path that has one; used to fill a fresh table
+    /// (no tombstones) during a rehash.
+    ///
+    /// # Safety
+    /// `src` is a full slot of another table; its entry is copied bitwise
+    /// (the caller makes sure only one copy is ever dropped).
+    #[inline]
+    pub(crate) unsafe fn unchecked_copy_in(&mut self, hash: u64, src: *const (K, V)) {
+        debug_assert!(self.growth_left > 0);
+        let mut seq = ProbeSeq::new(hash, self.mask);
+        loop {
+            let free = self.ctrl(seq.offset).match_empty_or_deleted();
+            if free.any() {
+                let i = free.first();
+                // SAFETY: the slot is free; `src` is initialised (caller) and
+                // in another allocation, so the ranges do not overlap.
+                unsafe { std::ptr::copy_nonoverlapping(src, self.slot_ptr(seq.offset, i), 1) };
+                self.set_ctrl(seq.offset, i, h2(hash));
+                self.growth_left -= 1;
+                self.used += 1;
+                return;
+            }
+            seq.next();
+        }
+    }
+
+    /// Removes the entry of a full slot (`table.Delete` once the key is
+    /// found): the slot becomes empty if its group still has an empty slot
+    /// (no probe can pass a group with an empty slot, so nothing relies on
+    /// it), else a tombstone, which keeps probes going.
+    ///
+    /// # Safety
+    /// The slot is full.
+    pub(crate) unsafe fn take(&mut self, group: usize, slot: usize) -> ((K, V), bool) {
+        // SAFETY: full slot (caller); the control byte is cleared below, so
+        // the entry is moved out exactly once.
+        let entry = unsafe { self.slot_ptr(group, slot).read() };
+        let tombstone = !self.ctrl(group).match_empty().any();
+        if tombstone {
+            self.set_ctrl(group, slot, DELETED);
+        } else {
+            self.set_ctrl(group, slot, EMPTY);
+            self.growth_left += 1;
+        }
+        self.used -= 1;
+        (entry, tombstone)
+    }
+
+    /// Empties every slot, dropping the entries, and restores the growth
+    /// (`table.Clear`): the table keeps its size.
+    pub(crate) fn clear(&mut self) {
+        if self.used == 0 && self.growth_left == self.max_growth_left() {
+            return;
+        }
+        for g in 0..=self.mask {
+            if mem::needs_drop::<(K, V)>() {
+                for s in self.ctrl(g).match_full() {
+                    // Mark the slot empty first: if a destructor panics, the
+                    // entry is leaked rather than dropped twice.
+                    self.set_ctrl(g, s, EMPTY);
+                    self.used -= 1;
+                    // SAFETY: the slot was full.
+                    unsafe { self.slot_ptr(g, s).drop_in_place() };
+                }
+            }
+            // SAFETY: in bounds, unique access.
+            unsafe { (*self.groups.as_ptr().add(g)).ctrl = Ctrl(ALL_EMPTY) };
+        }
+        self.used = 0;
+        self.growth_left = self.max_growth_left();
+    }
+
+    /// Frees the groups without dropping any entry: what remains of a table
+    /// whose entries were copied into its replacement(s).
+    pub(crate) fn free_without_dropping(self) {
+        let this = mem::ManuallyDrop::new(self);
+        // SAFETY: allocated in `try_new` with this layout; `this` is never
+        // used again.
+        unsafe { alloc::dealloc(this.groups.as_ptr().cast(), Self::layout(this.capacity)) };
+    }
+
+    /// Number of slots whose control byte is `DELETED`, by scanning (the
+    /// oracle's count, a check on [`tombstones`](Self::tombstones)).
+    pub(crate) fn count_deleted(&self) -> usize {
+        (0..=self.mask)
+            .map(|g| {
+                let c = self.ctrl(g);
+                (c.match_empty_or_deleted().0 & !c.match_empty().0).count_ones() as usize
+            })
+            .sum()
+    }
+
+    /// Full slots of group `g`.
+    #[inline(always)]
+    pub(crate) fn full(&self, g: usize) -> BitMask {
+        self.ctrl(g).match_full()
+    }
+}
+
+impl<K, V> Drop for Table<K, V> {
+    fn drop(&mut self) {
+        if mem::needs_drop::<(K, V)>() {
+            for g in 0..=self.mask {
+                for s in self.full(g) {
+                    // SAFETY: a full slot holds an entry, dropped once here.
+                    unsafe { self.slot_ptr(g, s).drop_in_place() };
+                }
+            }
+        }
+        // SAFETY: allocated in `try_new` with this layout.
+        unsafe { alloc::dealloc(self.groups.as_ptr().cast(), Self::layout(self.capacity)) };
+    }
+}
+
+/// Keeps a table under construction (a rehash target) from dropping the
+/// entries it holds if the rehash unwinds: they are bitwise copies of the
+/// entries the old table still owns.
+pub(crate) struct Building<K, V>(pub(crate) Option<Table<K, V>>);
+
+impl<K, V> Building<K, V> {
+    pub(crate) fn table(&mut self) -> &mut Table<K, V> {
+        self.0.as_mut().expect("table under construction")
+    }
+
+    /// The finished table: its entries are its own from now on.
+    pub(crate) fn finish(mut self) -> Table<K, V> {
+        self.0.take().expect("table under construction")
+    }
+}
+
+impl<K, V> Drop for Building<K, V> {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            t.free_without_dropping();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_sequence_is_triangular_and_visits_every_group() {
+        let mask = 15;
+        let mut seq = ProbeSeq::new(5 << 7, mask);
+        let mut seen = vec![];
+        for _ in 0..=mask {
+            seen.push(seq.offset);
+            seq.next();
+        }
+        assert_eq!(&seen[..5], &[5, 6, 8, 11, 15]);
+        seen.sort_unstable();
+        assert_eq!(seen, (0..=mask).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn new_table_sizes_and_growth() {
+        let t: Table<u64, u64> = Table::new(10, 0, 0, 0);
+        assert_eq!((t.capacity, t.mask, t.growth_left), (16, 1, 14));
+        let t: Table<u64, u64> = Table::new(3, 0, 0, 0);
+        assert_eq!((t.capacity, t.growth_left), (8, 7));
+        let t: Table<u64, u64> = Table::new(1024, 0, 0, 0);
+        assert_eq!((t.capacity, t.growth_left, t.tombstones()), (1024, 896, 0));
+        assert_eq!(
+            std::mem::size_of::<Group<u64, u64>>(),
+            136,
+            "Go's group size"
+        );
+    }
+
+    #[test]
+    fn insert_walk_skips_a_group_whose_first_free_slot_is_a_tombstone() {
+        let mut t: Table<u64, u64> = Table::new(32, 0, 0, 0);
+        // hash with h1 = 0: the walk starts at group 0, then 1.
+        let hash = 0x05;
+        // Group 0: slot 0 full, slot 1 tombstone, slots 2.. empty.
+        t.put_at(t.insert_pos(hash), hash, (1, 1));
+        t.put_at(t.insert_pos(hash), hash, (2, 2));
+        assert_eq!(t.ctrl(0).match_full().count(), 2);
+        // SAFETY: slot (0, 1) is full.
+        let (e, tomb) = unsafe { t.take(0, 1) };
+        assert_eq!(
+            (e, tomb),
+            ((2, 2), false),
+            "group 0 has empties: no tombstone"
+        );
+        t.set_ctrl(0, 1, DELETED);
+        t.growth_left -= 1;
+        // The first free slot of group 0 is the tombstone: remembered, and
+        // the walk goes on to group 1, whose first free slot is empty.
+        let pos = t.insert_pos(hash);
+        assert_eq!(
+            pos,
+            InsertPos {
+                group: 0,
+                slot: 1,
+                tombstone: true
+            }
+        );
+        t.put_at(pos, hash, (3, 3));
+        assert_eq!(t.ctrl(0).get(1), h2(hash));
+        assert_eq!(t.count_deleted(), 0);
+    }
+}
