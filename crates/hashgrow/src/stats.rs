@@ -59,4 +59,16 @@ pub struct Stats {
     /// Longest chain, bin or probe sequence now (entries), where the strategy
     /// tracks it cheaply; computed on demand by some strategies.
     pub longest_chain: u64,
+
+    // ---- incremental rehash (Redis-style), added after the above ------
+    /// Rehashes started that make the table smaller (Redis: the server
+    /// cron's `dictResize` once fewer than 10% of the buckets are used).
+    /// Not included in [`grows`](Stats::grows).
+    pub shrinks: u64,
+    /// Old buckets an incremental rehash has walked past, moved or found
+    /// empty (Redis: every advance of `dictRehash`'s cursor `rehashidx`).
+    pub buckets_visited: u64,
+    /// Of [`buckets_visited`](Stats::buckets_visited), those found empty
+    /// (Redis bounds them at 10 per bucket a rehash call asks for).
+    pub empty_visits: u64,
 }
