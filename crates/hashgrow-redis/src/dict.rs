@@ -526,7 +526,7 @@ impl<K, V> RedisTable<K, V> {
     /// used counts match the chains, a table exists whenever rehashing.
     /// Panics with a message on the first violation.
     #[doc(hidden)]
-    pub fn check_invariants(&self) {
+    pub fn check_chains(&self) {
         assert_eq!(
             self.is_rehashing(),
             self.ht[1].len() != 0,

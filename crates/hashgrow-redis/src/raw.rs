@@ -274,6 +274,19 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
             self.expand(target);
         }
     }
+
+    /// The chain structure (`check_chains`), and every stored hash equal
+    /// to the key's hash now.
+    fn check_invariants(&self, hasher: impl Fn(&K) -> u64) {
+        self.check_chains();
+        for node in self.order() {
+            assert_eq!(
+                self.nodes.hash(node),
+                hasher(self.nodes.key(node)),
+                "node {node}: stored hash differs from the key's"
+            );
+        }
+    }
 }
 
 impl<K, V, Q> RawLookup<K, V, Q> for RedisTable<K, V>
