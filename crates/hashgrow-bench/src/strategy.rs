@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use hashgrow::Table;
 use hashgrow_go::GoMap;
 use hashgrow_java::JavaMap;
+use hashgrow_redis::RedisMap;
 use hashgrow_stw::StwMap;
 
 use crate::baseline::{BaselineMap, Counted, Plain};
@@ -21,6 +22,9 @@ pub enum Strategy {
     /// Stop-the-world rehash (`hashgrow-stw`): grows by moving every entry
     /// at once.
     Stw,
+    /// Redis-style (`hashgrow-redis`): Redis 7.0's dict.c, two chained
+    /// tables, one bucket rehashed per operation.
+    Redis,
     /// Baseline: `hashbrown::HashMap` (SwissTable, stop-the-world).
     Hashbrown,
     /// Baseline: `std::collections::HashMap` (hashbrown inside).
@@ -42,6 +46,7 @@ impl Strategy {
             Strategy::Go => "go",
             Strategy::Java => "java",
             Strategy::Stw => "stw",
+            Strategy::Redis => "redis",
             Strategy::Hashbrown => "hashbrown",
             Strategy::Std => "std",
             Strategy::Griddle => "griddle",
@@ -70,6 +75,12 @@ impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for StwMap<K, V, 
 impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for GoMap<K, V, S> {
     fn make(capacity: usize) -> Self {
         GoMap::with_capacity_and_hasher(capacity, S::default())
+    }
+}
+
+impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for RedisMap<K, V, S> {
+    fn make(capacity: usize) -> Self {
+        RedisMap::with_capacity_and_hasher(capacity, S::default())
     }
 }
 
@@ -149,6 +160,7 @@ where
         Strategy::Go => job.run::<GoMap<K, V, S>, GoMap<K, V, S>>(),
         Strategy::Java => job.run::<JavaMap<K, V, S>, JavaMap<K, V, S>>(),
         Strategy::Stw => job.run::<StwMap<K, V, S>, StwMap<K, V, S>>(),
+        Strategy::Redis => job.run::<RedisMap<K, V, S>, RedisMap<K, V, S>>(),
         Strategy::Hashbrown => job.run::<Plain<Hb<K, V, S>>, Counted<Hb<K, V, S>>>(),
         Strategy::Std => job.run::<Plain<Sd<K, V, S>>, Counted<Sd<K, V, S>>>(),
         Strategy::Griddle => job.run::<Plain<Gr<K, V, S>>, CountedGriddle<Gr<K, V, S>>>(),
