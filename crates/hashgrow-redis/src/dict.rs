@@ -359,9 +359,10 @@ impl<K, V> RedisTable<K, V> {
         let mut node = self.ht[0].head(idx);
         while node != NIL {
             let next = self.nodes.next(node);
-            let to = self.ht[1].index(self.nodes.hash(node));
+            let hash = self.nodes.hash(node);
+            let to = self.ht[1].index(hash);
             self.nodes.set_next(node, self.ht[1].head(to));
-            self.ht[1].set_head(to, node);
+            self.ht[1].push_front(to, node, hash);
             self.used[0] -= 1;
             self.used[1] += 1;
             moved += 1;
@@ -410,7 +411,7 @@ impl<K, V> RedisTable<K, V> {
         let mut idx = 0;
         for t in 0..2 {
             idx = self.ht[t].index(hash);
-            let mut node = self.ht[t].head(idx);
+            let mut node = self.ht[t].head_for(idx, hash);
             while node != NIL {
                 if self.nodes.hash(node) == hash && self.nodes.key(node).borrow() == key {
                     return Ok(node);
@@ -430,7 +431,7 @@ impl<K, V> RedisTable<K, V> {
     pub(crate) fn link_new(&mut self, hash: u64, idx: usize, key: K, value: V) -> u32 {
         let t = usize::from(self.is_rehashing());
         let node = self.nodes.alloc(hash, self.ht[t].head(idx), key, value);
-        self.ht[t].set_head(idx, node);
+        self.ht[t].push_front(idx, node, hash);
         self.used[t] += 1;
         node
     }

@@ -25,6 +25,7 @@ use hashgrow::raw::{RawLookup, RawTable, TryReserveError};
 use hashgrow::{EventHook, Stats};
 
 use crate::arena::{Arena, ChunkPtrs, MAX_NODES, NIL};
+use crate::buckets::stored_head;
 use crate::dict::{next_table_size, RedisTable, INITIAL_SIZE};
 
 /// Where an absent key goes: the bucket `dictAddRaw` links it into (of
@@ -40,7 +41,7 @@ pub struct Vacancy {
 /// node's successor is read before the node is yielded, as `dictNext`
 /// keeps `nextEntry`, so removing yielded nodes is allowed.
 pub struct RawIter<K, V> {
-    tables: [(*const u32, usize); 2],
+    tables: [(*const u64, usize); 2],
     chunks: ChunkPtrs<K, V>,
     table: usize,
     bucket: usize,
@@ -90,7 +91,7 @@ impl<K, V> Iterator for RawIter<K, V> {
             }
             // SAFETY: `bucket < len` of a live bucket array (as above;
             // removals write heads through the same raw pointer origin).
-            self.next = unsafe { heads.add(self.bucket).read() };
+            self.next = stored_head(unsafe { heads.add(self.bucket).read() });
             self.bucket += 1;
         }
     }
