@@ -70,6 +70,9 @@ enum ReplayStrategy {
     Go,
     /// JDK 17 `java.util.HashMap`: int ids, signed 32-bit hashCodes.
     Java,
+    /// Redis 7.0 `dict.c`: u64 ids, u64 SipHash-1-2 hashes; also the
+    /// server cron's `shrink` and `rehash N`.
+    Redis,
 }
 
 fn replay(args: ReplayArgs) -> Result<(), String> {
@@ -83,6 +86,7 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     let out = match args.strategy {
         ReplayStrategy::Go => hashgrow_go::replay::replay(&text),
         ReplayStrategy::Java => hashgrow_java::replay::replay(&text),
+        ReplayStrategy::Redis => hashgrow_redis::replay::replay(&text),
     }
     .map_err(|e| format!("{}: {e}", args.script.display()))?;
     print!("{out}");

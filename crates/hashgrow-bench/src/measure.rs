@@ -624,7 +624,8 @@ mod tests {
             let r = &out.result;
             assert_eq!((r.n, r.ops), (3000, 3000), "{s}");
             assert!(r.grows > 0, "{s}: {r:?}");
-            if s != Strategy::Java {
+            // Java and Redis relink nodes instead of copying entries.
+            if !matches!(s, Strategy::Java | Strategy::Redis) {
                 assert!(r.entries_moved >= 3000 / 2, "{s}: {r:?}");
             }
             assert!(

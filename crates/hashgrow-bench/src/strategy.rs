@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use hashgrow::Table;
 use hashgrow_go::GoMap;
 use hashgrow_java::JavaMap;
+use hashgrow_redis::RedisMap;
 use hashgrow_stw::StwMap;
 use hashgrow_swiss::SwissMap;
 
@@ -25,6 +26,9 @@ pub enum Strategy {
     /// Stop-the-world rehash (`hashgrow-stw`): grows by moving every entry
     /// at once.
     Stw,
+    /// Redis-style (`hashgrow-redis`): Redis 7.0's dict.c, two chained
+    /// tables, one bucket rehashed per operation.
+    Redis,
     /// Baseline: `hashbrown::HashMap` (SwissTable, stop-the-world).
     Hashbrown,
     /// Baseline: `std::collections::HashMap` (hashbrown inside).
@@ -47,6 +51,7 @@ impl Strategy {
             Strategy::GoSwiss => "go-swiss",
             Strategy::Java => "java",
             Strategy::Stw => "stw",
+            Strategy::Redis => "redis",
             Strategy::Hashbrown => "hashbrown",
             Strategy::Std => "std",
             Strategy::Griddle => "griddle",
@@ -81,6 +86,12 @@ impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for GoMap<K, V, S
 impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for SwissMap<K, V, S> {
     fn make(capacity: usize) -> Self {
         SwissMap::with_capacity_and_hasher(capacity, S::default())
+    }
+}
+
+impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for RedisMap<K, V, S> {
+    fn make(capacity: usize) -> Self {
+        RedisMap::with_capacity_and_hasher(capacity, S::default())
     }
 }
 
@@ -161,6 +172,7 @@ where
         Strategy::GoSwiss => job.run::<SwissMap<K, V, S>, SwissMap<K, V, S>>(),
         Strategy::Java => job.run::<JavaMap<K, V, S>, JavaMap<K, V, S>>(),
         Strategy::Stw => job.run::<StwMap<K, V, S>, StwMap<K, V, S>>(),
+        Strategy::Redis => job.run::<RedisMap<K, V, S>, RedisMap<K, V, S>>(),
         Strategy::Hashbrown => job.run::<Plain<Hb<K, V, S>>, Counted<Hb<K, V, S>>>(),
         Strategy::Std => job.run::<Plain<Sd<K, V, S>>, Counted<Sd<K, V, S>>>(),
         Strategy::Griddle => job.run::<Plain<Gr<K, V, S>>, CountedGriddle<Gr<K, V, S>>>(),

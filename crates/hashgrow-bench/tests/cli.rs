@@ -92,6 +92,13 @@ fn malformed_scripts_name_the_line() {
         ),
         ("go", "hint\n", &["line 1", "expected `hint N`"]),
         ("java", "hint -3\n", &["line 1", "bad hint"]),
+        (
+            "redis",
+            "put 1 2\nrehash x\n",
+            &["line 2", "bad rehash count"],
+        ),
+        ("redis", "hint 4\n", &["line 1", "takes no `hint`"]),
+        ("go", "put 1 2\nshrink\n", &["line 2", "Redis server-cron"]),
     ];
     for (strategy, text, needles) in cases {
         let out = replay(strategy, text);
@@ -116,6 +123,18 @@ fn empty_script_prints_the_empty_map() {
     // Blank lines only: the same.
     let out = replay("java", "\n  \n\t\n");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "order\n");
+}
+
+#[test]
+fn redis_replay_prints_what_the_dict_c_oracle_prints() {
+    let out = replay("redis", "put 1 5\nput 2 6\nshrink\nrehash 10\ndel 2 6\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "op 1 len 1 alloc 4\n\
+         final len 1 size0 4 used0 1 size1 0 used1 0 rehashidx -1\n\
+         table0 1: 1\n"
+    );
 }
 
 #[test]

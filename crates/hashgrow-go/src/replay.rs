@@ -47,6 +47,12 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
             OpKind::Get => {
                 let _ = m.get(&key);
             }
+            OpKind::Shrink | OpKind::Rehash(_) => {
+                return Err(ScriptError {
+                    line: op.line,
+                    message: "`shrink` and `rehash` are Redis server-cron ops; the Go 1.19 map has no such thing (replay this script with the redis strategy)".into(),
+                });
+            }
         }
         let (g, nb) = (m.raw().growing(), m.raw().b);
         let len = m.len();

@@ -76,4 +76,9 @@ fn malformed_script_reports_its_line() {
     assert_eq!(err.line, 2);
     let err = hashgrow_go::replay::replay("hint 4\nput 1 2\nfrob 1 2\n").unwrap_err();
     assert_eq!(err.line, 3);
+    for cron in ["shrink", "rehash 10"] {
+        let err = hashgrow_go::replay::replay(&format!("put 1 2\n{cron}\n")).unwrap_err();
+        assert_eq!(err.line, 2, "{cron}");
+        assert!(err.message.contains("Redis server-cron"), "{err}");
+    }
 }

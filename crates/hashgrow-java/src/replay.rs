@@ -55,6 +55,12 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
             OpKind::Get => {
                 m.get(&key);
             }
+            OpKind::Shrink | OpKind::Rehash(_) => {
+                return Err(ScriptError {
+                    line: op.line,
+                    message: "`shrink` and `rehash` are Redis server-cron ops; the java.util.HashMap has no such thing (replay this script with the redis strategy)".into(),
+                });
+            }
         }
         let (c, t) = (m.capacity(), m.raw().tree_bins());
         let len = m.len();

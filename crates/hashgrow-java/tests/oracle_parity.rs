@@ -92,6 +92,11 @@ fn malformed_script_reports_its_line() {
     let err = hashgrow_java::replay::replay("put 1 2\nfrob 1 2\n").unwrap_err();
     assert_eq!(err.line, 2);
     assert!(err.to_string().starts_with("line 2:"));
+    for cron in ["shrink", "rehash 10"] {
+        let err = hashgrow_java::replay::replay(&format!("put 1 2\n{cron}\n")).unwrap_err();
+        assert_eq!(err.line, 2, "{cron}");
+        assert!(err.message.contains("Redis server-cron"), "{err}");
+    }
 }
 
 #[test]

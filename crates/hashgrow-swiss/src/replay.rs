@@ -153,6 +153,12 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
             OpKind::Get => {
                 let _ = m.find_with(op.hash, |k| *k == key);
             }
+            OpKind::Shrink | OpKind::Rehash(_) => {
+                return Err(ScriptError {
+                    line: op.line,
+                    message: "`shrink` and `rehash` are Redis server-cron ops; the Go 1.24+ map has no such thing (replay this script with the redis strategy)".into(),
+                });
+            }
         }
         if m.counters.grows != grows {
             let after = shape(&m);

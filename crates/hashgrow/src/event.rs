@@ -6,7 +6,9 @@ pub enum Event {
     /// A grow began. `old_capacity` and `new_capacity` are in the strategy's
     /// unit (see [`Stats::capacity`](crate::Stats::capacity)). For a
     /// stop-the-world table the matching [`Event::GrowEnd`] follows before
-    /// the operation returns.
+    /// the operation returns. A strategy that rehashes into a smaller table
+    /// the same way (Redis's shrink) reports it here too, with
+    /// `new_capacity < old_capacity`.
     GrowStart {
         /// Capacity before the grow.
         old_capacity: u64,
@@ -32,6 +34,21 @@ pub enum Event {
         entries: u64,
         /// Old buckets evacuated by this operation.
         buckets: u64,
+    },
+    /// One rehash call (Redis-style incremental rehash: one step before an
+    /// add, delete or lookup, or an explicit `rehash(n)`) relinked `nodes`
+    /// entries out of `buckets` old buckets into the new table, after
+    /// walking past `empty_buckets` empty ones. Nodes are relinked, not
+    /// copied. Sent once per call that visited at least one old bucket,
+    /// after the state it describes (and before a [`Event::GrowEnd`] the
+    /// same call caused).
+    Rehashed {
+        /// Entries relinked by this call.
+        nodes: u64,
+        /// Non-empty old buckets emptied by this call.
+        buckets: u64,
+        /// Empty old buckets walked past by this call.
+        empty_buckets: u64,
     },
     /// A list bin became a red-black tree (Java-style).
     Treeify {

@@ -210,6 +210,16 @@ pub trait RawLookup<K, V, Q: ?Sized>: RawTable<K, V> {
     /// nothing (a Go lookup reads an unevacuated bucket in place).
     fn find(&self, hash: u64, key: &Q) -> Option<Self::Slot>;
 
+    /// A lookup as the runtime does it when it may change the table: Redis's
+    /// `dictFind` does one rehash step first, which `find` (through `&self`)
+    /// cannot. The facade calls it wherever it holds `&mut self` (`get_mut`,
+    /// `entry`-less lookups of a `&mut` map, replays). The default is
+    /// [`find`](RawLookup::find): for runtimes whose lookups change nothing
+    /// (Go, Java) the two are the same.
+    fn find_mut(&mut self, hash: u64, key: &Q) -> Option<Self::Slot> {
+        self.find(hash, key)
+    }
+
     /// What an insert of `key` does before it knows whether the key is
     /// there: any growth work the runtime does on every write (Go's
     /// `growWork`, Redis's rehash step), then the key's slot or where it

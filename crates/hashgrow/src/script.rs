@@ -7,6 +7,10 @@
 //! The key and hash types are chosen by the caller: `u64`/`u64` for Go
 //! scripts, `i32`/`i32` for Java scripts.
 //!
+//! Two more ops take no key: `shrink` and `rehash N`, what Redis's server
+//! cron does to a dict (`tryResizeHashTables`, `dictRehash(d, N)`). Only
+//! the Redis replay runs them; the others reject them, naming the line.
+//!
 //! ```
 //! use hashgrow::script::{parse, OpKind};
 //!
@@ -17,6 +21,10 @@
 //! let err = parse::<u64, u64>("put 1 99\nput x 1\n").unwrap_err();
 //! assert_eq!(err.line, 2);
 //! assert!(err.to_string().starts_with("line 2:"));
+//!
+//! let s = parse::<u64, u64>("put 1 99\nrehash 100\nshrink\n").unwrap();
+//! assert_eq!(s.ops[1].kind, OpKind::Rehash(100));
+//! assert_eq!(s.ops[2].kind, OpKind::Shrink);
 //! ```
 
 use std::fmt;
@@ -37,6 +45,13 @@ pub enum OpKind {
     Del,
     /// Look the key up.
     Get,
+    /// Redis's server cron shrinking the dict if it is sparse
+    /// (`tryResizeHashTables`). Takes no key: the op's `key` and `hash` are
+    /// their types' defaults.
+    Shrink,
+    /// Redis's server cron rehashing `N` buckets (`dictRehash(d, N)`).
+    /// Takes no key, as [`OpKind::Shrink`].
+    Rehash(u32),
 }
 
 /// One line of a script.
@@ -44,9 +59,10 @@ pub enum OpKind {
 pub struct ScriptOp<K, H> {
     /// What the op does.
     pub kind: OpKind,
-    /// The key.
+    /// The key (its type's default for `shrink` and `rehash`).
     pub key: K,
-    /// The key's recorded hash.
+    /// The key's recorded hash (its type's default for `shrink` and
+    /// `rehash`).
     pub hash: H,
     /// 1-based line number in the script, for messages.
     pub line: usize,
@@ -89,7 +105,9 @@ fn field<T: FromStr>(tok: &str, what: &str, line: usize) -> Result<T, ScriptErro
 }
 
 /// Parses a whole script. Errors name the first bad line.
-pub fn parse<K: FromStr, H: FromStr>(text: &str) -> Result<Script<K, H>, ScriptError> {
+pub fn parse<K: FromStr + Default, H: FromStr + Default>(
+    text: &str,
+) -> Result<Script<K, H>, ScriptError> {
     let mut script = Script {
         hint: None,
         ops: Vec::new(),
@@ -120,7 +138,32 @@ pub fn parse<K: FromStr, H: FromStr>(text: &str) -> Result<Script<K, H>, ScriptE
             "put" => OpKind::Put,
             "del" => OpKind::Del,
             "get" => OpKind::Get,
-            other => return err(format!("unknown op `{other}` (expected put, del or get)")),
+            "shrink" | "rehash" => {
+                let kind = match (toks[0], toks.len()) {
+                    ("shrink", 1) => OpKind::Shrink,
+                    ("rehash", 2) => OpKind::Rehash(field(toks[1], "rehash count", line)?),
+                    _ => {
+                        let want = if toks[0] == "shrink" {
+                            "shrink"
+                        } else {
+                            "rehash N"
+                        };
+                        return err(format!("expected `{want}`, found `{}`", raw.trim()));
+                    }
+                };
+                script.ops.push(ScriptOp {
+                    kind,
+                    key: K::default(),
+                    hash: H::default(),
+                    line,
+                });
+                continue;
+            }
+            other => {
+                return err(format!(
+                    "unknown op `{other}` (expected put, del, get, shrink or rehash)"
+                ))
+            }
         };
         if toks.len() != 3 {
             return err(format!(
@@ -162,12 +205,26 @@ mod tests {
             ("hint -1\n", 1, "bad hint"),
             ("put 1 2 3\n", 1, "expected"),
             ("hint 1000000000000\n", 1, "larger than a replay allows"),
+            ("put 1 2\nshrink 3\n", 2, "expected `shrink`"),
+            ("rehash\n", 1, "expected `rehash N`"),
+            ("rehash 1 2\n", 1, "expected `rehash N`"),
+            ("rehash -1\n", 1, "bad rehash count"),
         ];
         for (text, line, msg) in cases {
             let err = parse::<i32, i32>(text).unwrap_err();
             assert_eq!(err.line, line, "{text:?}");
             assert!(err.message.contains(msg), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn parses_the_cron_ops_without_a_key() {
+        let s = parse::<u64, u64>("shrink\nput 5 6\nrehash 7\n").unwrap();
+        let kinds: Vec<OpKind> = s.ops.iter().map(|o| o.kind).collect();
+        assert_eq!(kinds, [OpKind::Shrink, OpKind::Put, OpKind::Rehash(7)]);
+        assert_eq!((s.ops[2].key, s.ops[2].hash, s.ops[2].line), (0, 0, 3));
+        // A cron op first does not make a later `hint` legal.
+        assert_eq!(parse::<u64, u64>("shrink\nhint 3\n").unwrap_err().line, 2);
     }
 
     #[test]

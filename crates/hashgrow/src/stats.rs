@@ -77,4 +77,15 @@ pub struct Stats {
     /// Go 1.24+: tombstones (deleted slots still on probe paths) now, over
     /// all tables.
     pub tombstones: u64,
+    // ---- incremental rehash (Redis-style), added after the above ------
+    /// Rehashes started that make the table smaller (Redis: the server
+    /// cron's `dictResize` once fewer than 10% of the buckets are used).
+    /// Not included in [`grows`](Stats::grows).
+    pub shrinks: u64,
+    /// Old buckets an incremental rehash has walked past, moved or found
+    /// empty (Redis: every advance of `dictRehash`'s cursor `rehashidx`).
+    pub buckets_visited: u64,
+    /// Of [`buckets_visited`](Stats::buckets_visited), those found empty
+    /// (Redis bounds them at 10 per bucket a rehash call asks for).
+    pub empty_visits: u64,
 }

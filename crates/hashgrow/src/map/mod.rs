@@ -504,7 +504,9 @@ where
         Some(unsafe { self.raw.entry(slot) })
     }
 
-    /// Returns the value for `key`, writable. Moves nothing.
+    /// Returns the value for `key`, writable. Does the lookup work the
+    /// runtime does on a lookup ([`RawLookup::find_mut`]: a rehash step for
+    /// Redis), and nothing for the others.
     ///
     /// ```
     /// let mut m: hashgrow::linear::LinearMap<u8, u8> = [(1, 10)].into();
@@ -518,7 +520,7 @@ where
         Q: Hash + ?Sized,
         R: RawLookup<K, V, Q>,
     {
-        let slot = self.raw.find(self.hash_builder.hash_one(key), key)?;
+        let slot = self.raw.find_mut(self.hash_builder.hash_one(key), key)?;
         // SAFETY: live slot; `&mut self` makes the reference unique.
         Some(unsafe { self.raw.entry_mut(slot) }.1)
     }
