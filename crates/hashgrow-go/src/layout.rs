@@ -91,7 +91,7 @@ pub(crate) const MIN_TOP_HASH: u8 = 5;
 pub(crate) struct Slots<K, V> {
     /// The next bucket of the chain (`overflow`), or null.
     ovf_top: *mut [u8; BUCKET_CNT],
-    ovf_slots: *mut Slots<K, V>,
+    ovf_slots: *const Slots<K, V>,
     keys: [MaybeUninit<K>; BUCKET_CNT],
     vals: [MaybeUninit<V>; BUCKET_CNT],
 }
@@ -104,7 +104,7 @@ pub(crate) struct Slots<K, V> {
 /// whose tophash is `>= MIN_TOP_HASH`.
 pub(crate) struct Bucket<K, V> {
     top: *mut [u8; BUCKET_CNT],
-    slots: *mut Slots<K, V>,
+    slots: *const Slots<K, V>,
 }
 
 impl<K, V> Clone for Bucket<K, V> {
@@ -149,8 +149,8 @@ impl<K, V> Bucket<K, V> {
         // of plain data, no reference to uninitialised memory is made.
         unsafe {
             self.top.write([EMPTY_REST; BUCKET_CNT]);
-            ptr::addr_of_mut!((*self.slots).ovf_top).write(ptr::null_mut());
-            ptr::addr_of_mut!((*self.slots).ovf_slots).write(ptr::null_mut());
+            ptr::addr_of_mut!((*self.slots.cast_mut()).ovf_top).write(ptr::null_mut());
+            ptr::addr_of_mut!((*self.slots.cast_mut()).ovf_slots).write(ptr::null_mut());
         }
     }
 
@@ -164,7 +164,7 @@ impl<K, V> Bucket<K, V> {
         // `addr_of_mut!` creates no intermediate reference. Paired: pair
         // `i` lies inside the key and value arrays (see `Slots::PAIRED`).
         unsafe {
-            let base = ptr::addr_of_mut!((*self.slots).keys);
+            let base = ptr::addr_of_mut!((*self.slots.cast_mut()).keys);
             if Slots::<K, V>::PAIRED {
                 base.cast::<Pair<K, V>>().add(i).cast::<K>()
             } else {
@@ -182,14 +182,14 @@ impl<K, V> Bucket<K, V> {
         // SAFETY: as for `key`; in a `repr(C)` pair the value follows the key.
         unsafe {
             if Slots::<K, V>::PAIRED {
-                ptr::addr_of_mut!((*self.slots).keys)
+                ptr::addr_of_mut!((*self.slots.cast_mut()).keys)
                     .cast::<Pair<K, V>>()
                     .add(i)
                     .cast::<u8>()
                     .add(std::mem::size_of::<K>())
                     .cast::<V>()
             } else {
-                ptr::addr_of_mut!((*self.slots).vals).cast::<V>().add(i)
+                ptr::addr_of_mut!((*self.slots.cast_mut()).vals).cast::<V>().add(i)
             }
         }
     }
@@ -244,8 +244,8 @@ impl<K, V> Bucket<K, V> {
         // SAFETY: caller guarantees the link is initialised.
         unsafe {
             Bucket {
-                top: (*self.slots).ovf_top,
-                slots: (*self.slots).ovf_slots,
+                top: (*self.slots.cast_mut()).ovf_top,
+                slots: (*self.slots.cast_mut()).ovf_slots,
             }
         }
     }
@@ -258,8 +258,8 @@ impl<K, V> Bucket<K, V> {
     pub(crate) unsafe fn set_overflow(self, next: Self) {
         // SAFETY: caller guarantees the bucket is allocated.
         unsafe {
-            (*self.slots).ovf_top = next.top;
-            (*self.slots).ovf_slots = next.slots;
+            (*self.slots.cast_mut()).ovf_top = next.top;
+            (*self.slots.cast_mut()).ovf_slots = next.slots;
         }
     }
 
@@ -349,7 +349,7 @@ impl<K, V> Slots<K, V> {
 pub(crate) struct Array<K, V> {
     top: *mut [u8; BUCKET_CNT],
     /// `seg_count(n)` pointers, each null or to `seg_len(n)` slots.
-    segs: *mut *mut Slots<K, V>,
+    segs: *const *const Slots<K, V>,
 }
 
 impl<K, V> Clone for Array<K, V> {
@@ -369,7 +369,7 @@ fn seg_len<K, V>(n: usize) -> usize {
 }
 
 fn segs_layout<K, V>(n: usize) -> Layout {
-    Layout::array::<*mut Slots<K, V>>(seg_count::<K, V>(n)).expect("GoMap: capacity overflow")
+    Layout::array::<*const Slots<K, V>>(seg_count::<K, V>(n)).expect("GoMap: capacity overflow")
 }
 
 impl<K, V> Array<K, V> {
@@ -431,7 +431,7 @@ impl<K, V> Array<K, V> {
     #[inline]
     pub(crate) unsafe fn prepare(self, j: usize, n: usize) -> Bucket<K, V> {
         // SAFETY: `j < n`, so its segment pointer is inside the table.
-        let seg = unsafe { &mut *self.segs.add(j >> Slots::<K, V>::SEG_SHIFT) };
+        let seg = unsafe { &mut *self.segs.cast_mut().add(j >> Slots::<K, V>::SEG_SHIFT) };
         if seg.is_null() {
             *seg = alloc_raw(slots_layout::<K, V>(seg_len::<K, V>(n))).cast();
         }
@@ -473,12 +473,12 @@ impl<K, V> Array<K, V> {
         unsafe {
             free((NonNull::new_unchecked(self.top.cast()), top_layout(n)));
             for s in 0..seg_count::<K, V>(n) {
-                if let Some(p) = NonNull::new(*self.segs.add(s)) {
+                if let Some(p) = NonNull::new((*self.segs.add(s)).cast_mut()) {
                     free((p.cast(), slots_layout::<K, V>(seg_len::<K, V>(n))));
                 }
             }
             free((
-                NonNull::new_unchecked(self.segs.cast()),
+                NonNull::new_unchecked(self.segs.cast_mut().cast()),
                 segs_layout::<K, V>(n),
             ));
         }
@@ -572,7 +572,7 @@ fn alloc_failed(layout: Layout) -> ! {
 pub(crate) struct OverflowArena<K, V> {
     /// Each chunk: its tophash words, its slots, its size (at most one
     /// segment's worth, so that freeing one is cheap).
-    chunks: Vec<(*mut [u8; BUCKET_CNT], *mut Slots<K, V>, usize)>,
+    chunks: Vec<(*mut [u8; BUCKET_CNT], *const Slots<K, V>, usize)>,
     /// Buckets already handed out from the last chunk.
     used: usize,
 }
@@ -635,7 +635,7 @@ impl<K, V> OverflowArena<K, V> {
             unsafe {
                 free((NonNull::new_unchecked(top.cast()), top_layout(n)));
                 free((
-                    NonNull::new_unchecked(slots.cast()),
+                    NonNull::new_unchecked(slots.cast_mut().cast()),
                     slots_layout::<K, V>(n),
                 ));
             }

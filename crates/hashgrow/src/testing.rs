@@ -335,3 +335,135 @@ pub mod bomb {
         k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
 }
+
+/// A program written against `std::collections::HashMap` habits, run on a
+/// strategy's map: `std_shaped_suite!(GoMap)` defines tests that use every
+/// std method (constructors, the entry API, every iterator, `retain`,
+/// `drain`, `extract_if`, `get_disjoint_mut`, the reserve family, the trait
+/// impls), compare every answer with std's map, and check at compile time
+/// that the map is `Send + Sync` and covariant in `K` and `V` as std's is.
+#[macro_export]
+macro_rules! std_shaped_suite {
+    ($map:ident) => {
+        // Compile-time checks: these functions only type-check if the map
+        // has std's auto traits and variance.
+        #[allow(dead_code)]
+        fn covariant<'a>(m: $map<&'static str, &'static str>) -> $map<&'a str, &'a str> {
+            m
+        }
+        #[allow(dead_code)]
+        fn send_sync() {
+            fn is<T: Send + Sync>() {}
+            is::<$map<u64, String>>();
+        }
+
+        #[test]
+        fn a_std_hashmap_program_runs_unchanged() {
+            use ::std::collections::HashMap;
+            let n: u64 = if cfg!(miri) { 40 } else { 2_000 };
+            let mut m: $map<u64, String> = $map::new();
+            let mut model: HashMap<u64, String> = HashMap::new();
+            assert!(m.is_empty());
+            for k in 0..n {
+                assert_eq!(m.insert(k, k.to_string()), model.insert(k, k.to_string()));
+            }
+            assert_eq!(m.insert(3, "three".into()), model.insert(3, "three".into()));
+            assert_eq!(m.len(), model.len());
+            assert_eq!(m.get(&3).map(String::as_str), Some("three"));
+            assert_eq!(m.get_key_value(&4), Some((&4, &"4".to_string())));
+            assert!(m.contains_key(&5) && !m.contains_key(&n));
+            m.get_mut(&5).unwrap().push('!');
+            model.get_mut(&5).unwrap().push('!');
+            assert_eq!(m[&5], "5!");
+            *m.entry(6).or_insert_with(String::new) += "+";
+            *model.entry(6).or_insert_with(String::new) += "+";
+            m.entry(n).or_default().push('x');
+            model.entry(n).or_default().push('x');
+            m.entry(7).and_modify(|v| v.clear()).or_insert_with_key(|k| k.to_string());
+            model.entry(7).and_modify(|v| v.clear()).or_insert_with_key(|k| k.to_string());
+            assert_eq!(m.remove(&8), model.remove(&8));
+            assert_eq!(m.remove_entry(&9), model.remove_entry(&9));
+            assert_eq!(m.remove(&8), None);
+            let same = |m: &$map<u64, String>, model: &HashMap<u64, String>| {
+                assert_eq!(m.len(), model.len());
+                for (k, v) in model {
+                    assert_eq!(m.get(k), Some(v), "key {k}");
+                }
+                let mut keys: Vec<u64> = m.keys().copied().collect();
+                keys.sort_unstable();
+                let mut want: Vec<u64> = model.keys().copied().collect();
+                want.sort_unstable();
+                assert_eq!(keys, want);
+                assert_eq!(m.iter().len(), model.len());
+                assert_eq!(m.values().count(), model.len());
+            };
+            same(&m, &model);
+            for (_, v) in m.iter_mut() {
+                v.push('.');
+            }
+            for v in model.values_mut() {
+                v.push('.');
+            }
+            for v in m.values_mut() {
+                v.push('_');
+            }
+            for (_, v) in &mut model {
+                v.push('_');
+            }
+            same(&m, &model);
+            m.retain(|k, _| k % 3 != 0);
+            model.retain(|k, _| k % 3 != 0);
+            same(&m, &model);
+            let mut out: Vec<u64> = m.extract_if(|k, _| k % 5 == 0).map(|(k, _)| k).collect();
+            out.sort_unstable();
+            let mut want: Vec<u64> = model.keys().copied().filter(|k| k % 5 == 0).collect();
+            want.sort_unstable();
+            model.retain(|k, _| k % 5 != 0);
+            assert_eq!(out, want);
+            same(&m, &model);
+            {
+                let [a, b, c] = m.get_disjoint_mut([&1, &2, &4]);
+                ::std::mem::swap(a.unwrap(), b.unwrap());
+                c.unwrap().push('#');
+            }
+            let (a, b) = (model[&1].clone(), model[&2].clone());
+            model.insert(1, b);
+            model.insert(2, a);
+            model.get_mut(&4).unwrap().push('#');
+            same(&m, &model);
+            m.reserve(10);
+            assert!(m.try_reserve(10).is_ok());
+            assert!(m.try_reserve(usize::MAX).is_err());
+            m.shrink_to_fit();
+            m.shrink_to(0);
+            same(&m, &model);
+            let c = m.clone();
+            assert_eq!(c, m);
+            assert!(format!("{m:?}").starts_with('{'));
+            let owned: HashMap<u64, String> = c.into_iter().collect();
+            assert_eq!(owned, model);
+            let mut k2: Vec<u64> = m.clone().into_keys().collect();
+            k2.sort_unstable();
+            assert_eq!(k2.len(), model.len());
+            assert_eq!(m.clone().into_values().count(), model.len());
+            let drained: HashMap<u64, String> = m.drain().collect();
+            assert_eq!(drained, model);
+            assert!(m.is_empty());
+            m.extend(drained.clone());
+            assert_eq!(m.len(), drained.len());
+            m.clear();
+            assert!(m.is_empty() && m.get(&1).is_none());
+            let mut small: $map<u8, u8> = [(1, 10), (2, 20)].into();
+            small.extend([(&3, &30)]);
+            let total: u32 = (&small).into_iter().map(|(_, v)| u32::from(*v)).sum();
+            assert_eq!(total, 60);
+            let d: $map<u8, u8> = Default::default();
+            assert_ne!(d, small);
+            let collected: $map<u8, u8> = small.iter().map(|(k, v)| (*k, *v)).collect();
+            assert_eq!(collected, small);
+            for (k, v) in small {
+                assert_eq!(u32::from(k) * 10, u32::from(v));
+            }
+        }
+    };
+}

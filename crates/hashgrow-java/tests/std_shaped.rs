@@ -1,0 +1,7 @@
+//! A program written with `std::collections::HashMap` habits compiles and
+//! runs unchanged against `JavaMap`, which is also `Send + Sync` and
+//! covariant in its key and value types, as std's map is.
+
+use hashgrow_java::JavaMap;
+
+hashgrow::std_shaped_suite!(JavaMap);
