@@ -189,7 +189,9 @@ impl<K, V> Bucket<K, V> {
                     .add(std::mem::size_of::<K>())
                     .cast::<V>()
             } else {
-                ptr::addr_of_mut!((*self.slots.cast_mut()).vals).cast::<V>().add(i)
+                ptr::addr_of_mut!((*self.slots.cast_mut()).vals)
+                    .cast::<V>()
+                    .add(i)
             }
         }
     }

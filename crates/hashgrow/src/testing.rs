@@ -379,8 +379,13 @@ macro_rules! std_shaped_suite {
             *model.entry(6).or_insert_with(String::new) += "+";
             m.entry(n).or_default().push('x');
             model.entry(n).or_default().push('x');
-            m.entry(7).and_modify(|v| v.clear()).or_insert_with_key(|k| k.to_string());
-            model.entry(7).and_modify(|v| v.clear()).or_insert_with_key(|k| k.to_string());
+            m.entry(7)
+                .and_modify(|v| v.clear())
+                .or_insert_with_key(|k| k.to_string());
+            model
+                .entry(7)
+                .and_modify(|v| v.clear())
+                .or_insert_with_key(|k| k.to_string());
             assert_eq!(m.remove(&8), model.remove(&8));
             assert_eq!(m.remove_entry(&9), model.remove_entry(&9));
             assert_eq!(m.remove(&8), None);
