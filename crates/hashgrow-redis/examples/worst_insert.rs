@@ -33,11 +33,11 @@ fn main() {
         }
         worst.push((ns, i, started, ended));
         if worst.len() > 64 {
-            worst.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            worst.sort_unstable_by_key(|w| std::cmp::Reverse(w.0));
             worst.truncate(8);
         }
     }
-    worst.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    worst.sort_unstable_by_key(|w| std::cmp::Reverse(w.0));
     for (ns, i, started, ended) in worst.iter().take(8) {
         println!(
             "insert {i:>9}: {:>9.1} us  rehash start {started}, end {ended}",
