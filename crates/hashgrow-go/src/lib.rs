@@ -57,7 +57,6 @@
 //! `lookup` hold the mechanics.
 //!
 //! ```
-//! use hashgrow::Table;
 //! use hashgrow_go::GoMap;
 //!
 //! let mut m = GoMap::new();
@@ -121,5 +120,11 @@ pub mod replay;
 mod tests;
 
 pub use hashgrow::map::Entry;
+pub use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
 pub use iter::IntoIter;
 pub use map::{GoMap, GoSlot, GoSlots, GoTable, GoVacancy};
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

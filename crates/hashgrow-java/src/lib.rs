@@ -146,8 +146,14 @@ pub mod replay;
 mod tree;
 
 pub use hashgrow::map::Entry;
+pub use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
 pub use iter::IntoIter;
 pub use map::{with_capacity_and_load_factor, JavaMap, JavaTable};
 
 #[cfg(test)]
 mod tests;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -58,8 +58,9 @@ fn java_hash(hash: u64) -> u32 {
 ///
 /// ```
 /// use hashgrow_java::with_capacity_and_load_factor;
+/// use std::collections::hash_map::RandomState;
 /// let mut m: hashgrow_java::JavaMap<u32, u32, _> =
-///     with_capacity_and_load_factor(4, 1.0, hashgrow::hash::FoldBuildHasher::default());
+///     with_capacity_and_load_factor(4, 1.0, RandomState::new());
 /// for i in 0..4 {
 ///     m.insert(i, i);
 /// }

@@ -23,7 +23,6 @@
 //!
 //! ```
 //! use hashgrow_stw::StwMap;
-//! use hashgrow::Table;
 //!
 //! let mut m = StwMap::new();
 //! for k in 0..1000u64 {
@@ -33,15 +32,16 @@
 //! // 1000 entries need 2048 slots (at most 7/8 full), reached by doubling
 //! // from one group of 16 (8 without SSE2); each grow moved every entry
 //! // present at the time.
-//! let stats = Table::stats(&m);
+//! let stats = m.stats();
 //! assert_eq!(stats.capacity, 2048);
 //! assert!(stats.grows >= 8);
 //! assert!(stats.entries_moved > 0);
 //! ```
 //!
-//! The default hasher is FxHash ([`hashgrow::DefaultHashBuilder`]):
-//! deterministic and fast, but not resistant to hash flooding; use
-//! [`StwMap::with_hasher`] with a keyed hasher for untrusted keys.
+//! The default hasher is foldhash with a random seed per map
+//! ([`DefaultHashBuilder`], as hashbrown's default): fast, and keys that
+//! share low bits do not pile up in a few groups. Name a fixed hasher with
+//! `StwMap::with_hasher` where a layout must be reproducible.
 //!
 //! If a key's `Hash` or `Eq` panics during a grow, the map is left as it was
 //! before the grow (the new table is freed); nothing is dropped twice and
@@ -54,8 +54,9 @@ mod raw;
 
 use std::borrow::Borrow;
 
+pub use hashgrow::map::Entry;
 use hashgrow::raw::{RawLookup, RawTable as RawTableTrait, TryReserveError};
-use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
+pub use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
 
 use raw::{FullSlots, GrowReport, RawIntoIter, RawTable};
 
@@ -279,3 +280,8 @@ impl<K: Borrow<Q>, V, Q: Eq + ?Sized> RawLookup<K, V, Q> for StwTable<K, V> {
 
 #[cfg(test)]
 mod tests;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

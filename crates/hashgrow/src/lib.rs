@@ -59,3 +59,8 @@ pub use hash::DefaultHashBuilder;
 pub use map::Map;
 pub use stats::Stats;
 pub use table::Table;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
