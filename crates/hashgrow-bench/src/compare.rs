@@ -33,7 +33,11 @@ pub struct CompareArgs {
     /// Strategies to run, comma-separated [default: all].
     #[arg(long, value_delimiter = ',', value_enum)]
     pub strategies: Vec<Strategy>,
-    /// Hash function used by every strategy: fx, sip13, fnv1a or bytesum.
+    /// Hash function used by every strategy, the same for all (like for
+    /// like): fx (FxHash, the default here: deterministic and the cheapest
+    /// on integers, so it hides the least of what growth costs), fold
+    /// (foldhash with a fixed seed: the maps' own default function), sip13
+    /// (std's SipHash-1-3), fnv1a or bytesum.
     #[arg(long, default_value = "fx")]
     pub hasher: HashKind,
     /// Timed passes per strategy; the median is reported.

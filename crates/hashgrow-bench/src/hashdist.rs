@@ -1,7 +1,8 @@
 //! `hashgrow hashdist`: how evenly each hash spreads keys over buckets.
 //!
 //! For every hash ([`HashKind::ALL`]) and key set ([`KeySet::ALL`]) the keys
-//! are hashed as strings and dropped into `b` buckets two ways: by the low
+//! are hashed (as strings, or as `u64` for the `strided` set) and dropped
+//! into `b` buckets two ways: by the low
 //! bits (`hash mod b`, what Go, Java and the stop-the-world tables index
 //! with) and by the top `log2 b` bits. Each distribution is summarised by
 //! the standard deviation of the bucket counts, the largest bucket's share
@@ -65,21 +66,45 @@ pub enum KeySet {
     Sequential,
     /// A 64-byte common prefix followed by the key's index in decimal.
     Prefix,
+    /// `u64` keys `0, 4096, 8192, ...`: integers sharing their low 12 bits
+    /// (page addresses, aligned offsets, ids with a stride), on which a
+    /// multiply-only hash like FxHash keeps only a few distinct low bits.
+    Strided,
 }
 
 impl KeySet {
-    pub const ALL: [KeySet; 3] = [KeySet::Random, KeySet::Sequential, KeySet::Prefix];
+    pub const ALL: [KeySet; 4] = [
+        KeySet::Random,
+        KeySet::Sequential,
+        KeySet::Prefix,
+        KeySet::Strided,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             KeySet::Random => "random",
             KeySet::Sequential => "sequential",
             KeySet::Prefix => "prefix",
+            KeySet::Strided => "strided",
         }
     }
 
-    /// The first `n` keys of this set; the same `n` always gives the same
-    /// keys.
+    /// The hashes of the first `n` keys under `hash` (strings hashed as
+    /// `&str`, the strided keys as `u64`).
+    pub fn hashes(self, hash: HashKind, n: usize) -> Vec<u64> {
+        match self {
+            KeySet::Strided => (0..n as u64).map(|i| hash.hash_one(i * 4096)).collect(),
+            _ => self
+                .keys(n)
+                .iter()
+                .map(|s| hash.hash_one(s.as_str()))
+                .collect(),
+        }
+    }
+
+    /// The first `n` keys of this set as strings (the strided set's as
+    /// decimal strings; they are hashed as `u64`, see
+    /// [`hashes`](KeySet::hashes)); the same `n` always gives the same keys.
     pub fn keys(self, n: usize) -> Vec<String> {
         match self {
             KeySet::Random => {
@@ -98,6 +123,7 @@ impl KeySet {
                 let prefix = shared_prefix();
                 (0..n).map(|i| format!("{prefix}{i}")).collect()
             }
+            KeySet::Strided => (0..n as u64).map(|i| (i * 4096).to_string()).collect(),
         }
     }
 }
@@ -232,9 +258,8 @@ struct JsonReport<'a> {
 pub fn measure(n: usize, buckets: usize) -> Vec<Row> {
     let mut rows = Vec::new();
     for keys in KeySet::ALL {
-        let strings = keys.keys(n);
         for hash in HashKind::ALL {
-            let hashes: Vec<u64> = strings.iter().map(|s| hash.hash_one(s.as_str())).collect();
+            let hashes = keys.hashes(hash, n);
             for by in BucketsBy::ALL {
                 let s = spread(&bucket_counts(&hashes, buckets, by));
                 rows.push(Row {
@@ -342,12 +367,7 @@ mod tests {
     use super::*;
 
     fn spread_of(hash: HashKind, keys: KeySet, n: usize, by: BucketsBy) -> Spread {
-        let hashes: Vec<u64> = keys
-            .keys(n)
-            .iter()
-            .map(|s| hash.hash_one(s.as_str()))
-            .collect();
-        spread(&bucket_counts(&hashes, 128, by))
+        spread(&bucket_counts(&keys.hashes(hash, n), 128, by))
     }
 
     #[test]
@@ -437,6 +457,19 @@ mod tests {
         assert_eq!(parse_buckets("2"), Ok(2));
         for bad in ["0", "1", "100", "-4", "many"] {
             assert!(parse_buckets(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fx_clusters_strided_integers_and_the_default_does_not() {
+        for by in BucketsBy::ALL {
+            let fx = spread_of(HashKind::Fx, KeySet::Strided, 100_000, by);
+            let fold = spread_of(HashKind::Fold, KeySet::Strided, 100_000, by);
+            assert!(fold.p_value > 1e-4, "{by:?}: fold p = {}", fold.p_value);
+            if by == BucketsBy::Low {
+                // FxHash multiplies: the low 12 zero bits stay zero.
+                assert!(fx.max_share > 0.5, "{by:?}: fx max {}", fx.max_share);
+            }
         }
     }
 }
