@@ -309,6 +309,29 @@ impl<K: Borrow<Q>, V, Q: Eq + ?Sized> RawLookup<K, V, Q> for GoTable<K, V> {
         }
     }
 
+    /// `mapassign` in one go (the facade's `insert`): the same walk as
+    /// `find_or_vacancy` + `insert_vacant`, without working out the chain
+    /// head of a slot nobody asks for.
+    #[inline]
+    fn insert(&mut self, hash: u64, key: K, value: V, hasher: impl Fn(&K) -> u64) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        match self.begin_assign(hash, |k| k.borrow() == key.borrow(), &hasher) {
+            // SAFETY: a live slot; `&mut self` is unique.
+            Search::Found(b, i) => Some(std::mem::replace(unsafe { &mut *b.val(i) }, value)),
+            Search::Vacant(pos) => {
+                let (b, i) = self.finish_insert(hash, pos, &hasher);
+                // SAFETY: `finish_insert` reserved this empty slot for us.
+                unsafe {
+                    b.key(i).write(key);
+                    b.val(i).write(value);
+                }
+                None
+            }
+        }
+    }
+
     /// `mapdelete`, which also does `grow_work` while growing (except on
     /// an empty map).
     #[inline]

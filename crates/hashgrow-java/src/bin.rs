@@ -47,7 +47,7 @@ impl<K, V> JavaTable<K, V> {
         loop {
             let n = self.arena.link(p);
             if n.hash == hash && *self.arena.key(p) == key {
-                return Put::Present(key, value);
+                return Put::Present(p, key, value);
             }
             let next = n.next;
             if next == NIL {

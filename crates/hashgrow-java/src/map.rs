@@ -352,6 +352,24 @@ impl<K: Ord + Borrow<Q>, V, Q: Ord + ?Sized> RawLookup<K, V, Q> for JavaTable<K,
         RawLookup::find(self, hash, key).ok_or(())
     }
 
+    /// `putVal` in one walk: an existing key's value replaced (nothing
+    /// else changes), else a new node appended, which may treeify its bin
+    /// and resize the table.
+    #[inline]
+    fn insert(&mut self, hash: u64, key: K, value: V, _hasher: impl Fn(&K) -> u64) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        match self.put(java_hash(hash), key, value) {
+            Put::Inserted(_) => None,
+            Put::Present(x, _key, value) => {
+                let (_, v) = self.arena.key_value_ptr(x);
+                // SAFETY: `put` found node `x` live; `&mut self` is unique.
+                Some(std::mem::replace(unsafe { &mut *v }, value))
+            }
+        }
+    }
+
     /// `removeNode`. Never resizes.
     #[inline]
     fn remove(&mut self, hash: u64, key: &Q, _hasher: impl Fn(&K) -> u64) -> Option<(K, V)> {

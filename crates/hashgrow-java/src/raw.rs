@@ -74,9 +74,9 @@ pub(crate) struct Counters {
 pub(crate) enum Put<K, V> {
     /// A new node was stored at this index.
     Inserted(u32),
-    /// The key was present; the key and value given are
+    /// The key was present at this node; the key and value given are
     /// handed back untouched.
-    Present(K, V),
+    Present(u32, K, V),
 }
 
 /// Java's `HashMap` state (`table`, `size`, `threshold`, `loadFactor`): the raw

@@ -233,7 +233,7 @@ impl<K, V> JavaTable<K, V> {
         let (xp, dir) = loop {
             let dir = tree_cmp(hash, &key, self.arena.hash(p), self.arena.key(p));
             let child = match dir {
-                Ordering::Equal => return Put::Present(key, value),
+                Ordering::Equal => return Put::Present(p, key, value),
                 Ordering::Less => self.left(p),
                 Ordering::Greater => self.right(p),
             };

@@ -86,6 +86,11 @@ pub struct StwTable<K, V> {
 impl<K, V> StwTable<K, V> {
     /// Slots allocated (0 before the first insert): a power of two, at
     /// least one group.
+    ///
+    /// ```
+    /// let m: hashgrow_stw::StwMap<u32, u32> = (0..100).map(|i| (i, i)).collect();
+    /// assert_eq!(m.raw().buckets(), 128); // 100 entries, at most 7/8 full
+    /// ```
     pub fn buckets(&self) -> usize {
         self.table.buckets()
     }

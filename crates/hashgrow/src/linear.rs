@@ -59,6 +59,11 @@ fn slots_for(n: usize) -> Option<usize> {
 
 impl<K, V> LinearTable<K, V> {
     /// Number of slots (0 before the first insert).
+    ///
+    /// ```
+    /// let m: hashgrow::linear::LinearMap<u8, u8> = [(1, 1)].into();
+    /// assert_eq!(m.raw().slots(), 8);
+    /// ```
     pub fn slots(&self) -> usize {
         self.slots.len()
     }

@@ -21,6 +21,7 @@
 //! hash, as hashbrown's raw table is.
 
 use std::alloc::Layout;
+use std::borrow::Borrow;
 use std::fmt;
 
 use crate::{EventHook, Stats};
@@ -230,6 +231,27 @@ pub trait RawLookup<K, V, Q: ?Sized>: RawTable<K, V> {
         key: &Q,
         hasher: impl Fn(&K) -> u64,
     ) -> Result<Self::Slot, Self::Vacancy>;
+
+    /// The whole insert of `key -> value` (called with `Q = K`): the
+    /// previous value if the key was present (the stored key kept), else a
+    /// new entry. The default is [`find_or_vacancy`](RawLookup::find_or_vacancy)
+    /// then [`RawTable::insert_vacant`]; a strategy whose runtime finds and
+    /// links in one walk (Java's `putVal`) or can skip work the slot would
+    /// need (Go's chain head) overrides it.
+    #[inline]
+    fn insert(&mut self, hash: u64, key: K, value: V, hasher: impl Fn(&K) -> u64) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        match self.find_or_vacancy(hash, key.borrow(), &hasher) {
+            // SAFETY: a found slot is live; `&mut self` is unique.
+            Ok(slot) => Some(std::mem::replace(unsafe { self.entry_mut(slot) }.1, value)),
+            Err(vacancy) => {
+                self.insert_vacant(hash, vacancy, key, value, &hasher);
+                None
+            }
+        }
+    }
 
     /// The runtime's delete: its growth work, then removal of `key` if
     /// present.

@@ -20,7 +20,6 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::marker::PhantomData;
-use std::mem;
 use std::ops::Index;
 
 use crate::raw::{RawLookup, RawTable, TryReserveError};
@@ -591,15 +590,13 @@ where
         R: RawLookup<K, V, K>,
     {
         let hash = self.hash_builder.hash_one(&key);
-        let hasher = make_hasher(&self.hash_builder);
-        match self.raw.find_or_vacancy(hash, &key, &hasher) {
-            // SAFETY: a found slot is live; `&mut self` is unique.
-            Ok(slot) => Some(mem::replace(unsafe { self.raw.entry_mut(slot) }.1, value)),
-            Err(vacancy) => {
-                self.raw.insert_vacant(hash, vacancy, key, value, &hasher);
-                None
-            }
-        }
+        RawLookup::<K, V, K>::insert(
+            &mut self.raw,
+            hash,
+            key,
+            value,
+            make_hasher(&self.hash_builder),
+        )
     }
 
     /// Removes `key` and returns its value (the runtime's delete, with
