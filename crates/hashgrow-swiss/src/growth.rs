@@ -33,6 +33,7 @@ impl<K, V> SwissTable<K, V> {
         let id = self.fresh_id();
         let t = Table::new(SLOTS, 0, 0, id);
         self.dir = vec![DirEntry::of(&t, 0)];
+        self.slots = t.capacity;
         self.tables = vec![t];
         self.small = true;
         self.set_global_depth(0);
@@ -55,6 +56,7 @@ impl<K, V> SwissTable<K, V> {
         let new = new.finish();
         let moved = new.used as u64;
         self.dir = vec![DirEntry::of(&new, 0)];
+        self.slots = new.capacity;
         let old = std::mem::replace(&mut self.tables[0], new);
         old.free_without_dropping();
         self.small = false;
@@ -104,7 +106,10 @@ impl<K, V> SwissTable<K, V> {
         }
         let new = new.finish();
         let moved = new.used as u64;
+        self.slots += new.capacity;
         let old = std::mem::replace(&mut self.tables[ti], new);
+        self.slots -= old.capacity;
+        self.tombstones -= old.tombstones();
         old.free_without_dropping();
         self.replace_table(ti);
         self.counters.grows += 1;
@@ -170,7 +175,10 @@ impl<K, V> SwissTable<K, V> {
         }
         left.index = self.tables[ti].index;
         right.index = left.index + (1 << (self.global_depth - left.local_depth));
+        self.slots += left.capacity + right.capacity;
         let old = std::mem::replace(&mut self.tables[ti], left);
+        self.slots -= old.capacity;
+        self.tombstones -= old.tombstones();
         old.free_without_dropping();
         self.tables.push(right);
         self.replace_table(ti);
@@ -236,6 +244,7 @@ impl<K, V> SwissTable<K, V> {
                 }
             }
         }
+        self.tombstones -= count;
         self.counters.tombstones_pruned += count as u64;
         self.emit(Event::Pruned {
             tombstones: count as u64,
