@@ -59,8 +59,8 @@ impl<K, V> fmt::Debug for Slot<K, V> {
 /// Where an absent key would go, as the runtime's insert walk found it
 /// (consumed by [`RawTable::insert_vacant`](hashgrow::raw::RawTable::insert_vacant)).
 ///
-/// One `u64`, built with arithmetic: `table << 32 | index << 8 | kind`
-/// (index = `group * 8 + slot`). A struct of narrow fields gets assembled
+/// One `u64`, built with arithmetic: `table << 33 | index << 2 | kind`
+/// (index = `group * 8 + slot`; 31 bits each). A struct of narrow fields gets assembled
 /// on the stack by narrow stores and read back by one wide load, which
 /// cannot be forwarded from the store buffer and waits for every earlier
 /// store (the previous inserts' cache-missing slot writes) to drain.
@@ -81,8 +81,9 @@ pub(crate) enum VacancyKind {
 
 impl Vacancy {
     #[inline(always)]
-    fn new(table: usize, index: usize, kind: VacancyKind) -> Vacancy {
-        Vacancy((table as u64) << 32 | (index as u64) << 8 | kind as u64)
+    pub(crate) fn new(table: usize, index: usize, kind: VacancyKind) -> Vacancy {
+        debug_assert!(table < 1 << 31 && index < 1 << 31);
+        Vacancy((table as u64) << 33 | (index as u64) << 2 | kind as u64)
     }
 
     #[inline(always)]
@@ -97,17 +98,17 @@ impl Vacancy {
 
     #[inline(always)]
     pub(crate) fn table(self) -> usize {
-        (self.0 >> 32) as usize
+        (self.0 >> 33) as usize
     }
 
     #[inline(always)]
-    fn index(self) -> usize {
-        ((self.0 >> 8) & 0xff_ffff) as usize
+    pub(crate) fn index(self) -> usize {
+        ((self.0 >> 2) & 0x7fff_ffff) as usize
     }
 
     #[inline(always)]
     pub(crate) fn kind(self) -> VacancyKind {
-        match self.0 & 0xff {
+        match self.0 & 3 {
             0 => VacancyKind::Empty,
             1 => VacancyKind::Tombstone,
             2 => VacancyKind::Small,

@@ -98,7 +98,6 @@ impl<K, V> Table<K, V> {
     /// empty. `None` if the allocator refuses.
     pub(crate) fn try_new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
-        debug_assert!(capacity <= MAX_TABLE_CAPACITY || local_depth == 0);
         let n = capacity / SLOTS;
         let (layout, slots_at) = Self::layout(n)?;
         // SAFETY: `layout` has a non-zero size (at least one control word).
