@@ -65,6 +65,36 @@ fn main() {
     let rounds = args.get(1).copied().unwrap_or(7);
     let present: Vec<u64> = (0..n as u64).map(mix).collect();
     let absent: Vec<u64> = (n as u64..2 * n as u64).map(mix).collect();
+    if std::env::var_os("SWISS_PAUSES").is_some() {
+        // The slowest single inserts growing from empty, and what each did.
+        let mut m = Sw::default();
+        let mut worst: Vec<(u128, usize, u64, u64, u64)> = Vec::new();
+        for (i, &k) in present.iter().enumerate() {
+            let (g, d) = (m.stats().grows, m.stats().directory_depth);
+            let t = Instant::now();
+            m.insert(k, k);
+            let e = t.elapsed().as_nanos();
+            if worst.len() < 20 || e > worst[worst.len() - 1].0 {
+                let s = m.stats();
+                worst.push((
+                    e,
+                    i,
+                    s.grows - g,
+                    u64::from(s.directory_depth - d),
+                    s.tables,
+                ));
+                worst.sort_by_key(|w| std::cmp::Reverse(w.0));
+                worst.truncate(20);
+            }
+        }
+        for (e, i, g, d, t) in worst {
+            println!(
+                "{:>9} ns  op {i:>9}  grows {g}  dir doubled {d}  tables {t}",
+                e
+            );
+        }
+        return;
+    }
     if std::env::var_os("SWISS_PRESIZED_ONLY").is_some() {
         for _ in 0..rounds {
             let mut m = Sw::with_capacity_and_hasher(n, Default::default());

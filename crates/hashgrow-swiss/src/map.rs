@@ -373,16 +373,27 @@ impl<K, V> SwissTable<K, V> {
         mut eq: impl FnMut(&K) -> bool,
     ) -> Result<Slot<K, V>, Vacancy> {
         let tag = h2(hash);
+        // Everything from the directory entry: going through the table's
+        // header would put one more load before the control word's.
         let e = self.dir_entry(hash);
-        let t = &self.tables[e.table()];
-        let mut seq = ProbeSeq::new(hash, e.mask());
+        let (mask, slots) = (e.mask(), e.slots());
+        let mut seq = ProbeSeq::new(hash, mask);
         let mut first_deleted: Option<InsertPos> = None;
         loop {
-            let c = t.ctrl(seq.offset);
+            // SAFETY: `offset <= mask` of a live table; control words are
+            // initialised.
+            let c = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in c.match_h2(tag) {
-                // SAFETY: H2 match means a full slot.
-                if eq(unsafe { &t.entry(seq.offset, i).0 }) {
-                    return Ok(t.slot(e.table(), seq.offset, i));
+                let index = seq.offset * SLOTS + i;
+                // SAFETY: `index` is inside the table's slots.
+                let ptr = unsafe { slots.add(index) };
+                // SAFETY: H2 match means a full slot, holding an entry.
+                if eq(unsafe { &ptr.as_ref().0 }) {
+                    return Ok(Slot {
+                        ptr,
+                        table: e.table,
+                        index: index as u32,
+                    });
                 }
             }
             // The end of the path is a group whose *first* free slot is
