@@ -100,10 +100,18 @@
 //! None in the decisions. The runtime picks a random hash seed per map (and
 //! a new one when a delete empties it) and starts each iteration at a
 //! random place; here the hash is the caller's and iteration order is fixed.
-//! `with_hint` ignores a hint the allocator cannot back (the runtime would
-//! throw out of memory). If the hasher panics during a rehash, the map is
-//! left as it was before the insert (the new table is freed, no entry is
-//! dropped twice or lost).
+//! In memory, a table keeps its control words together, ahead of its
+//! slots, where the runtime interleaves each with its group's slots: the
+//! same groups and slots, but a probe reads a compact, cached array (as in
+//! hashbrown). `with_hint` ignores a hint the allocator cannot back (the
+//! runtime would throw out of memory). A table whose hash cannot split it
+//! (a split that would send every entry to one side: a constant hash, or a
+//! flood of equal prefixes) doubles past 1024 slots instead; the runtime
+//! would split it again and again, doubling its directory until memory ran
+//! out. With a real hash this never happens (the chance is 2^-895 a split).
+//! If the hasher panics during a rehash or a prune, the map is left as it
+//! was before the insert (the new table is freed, no entry is dropped twice
+//! or lost).
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
