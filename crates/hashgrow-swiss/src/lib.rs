@@ -84,16 +84,16 @@
 //!
 //! ## What the counters count
 //!
-//! In [`Stats`](hashgrow::Stats): `entries_moved` counts every entry copied
+//! In [`Stats`]: `entries_moved` counts every entry copied
 //! by the small-to-table conversion, a doubling or a split; `grows` counts
 //! those three events (`splits` the splits alone); `tombstones_pruned` the
 //! tombstones made empty; `capacity` is the total slots (8 for the small
 //! group, 0 before the first insert); `tables`, `directory_depth` and
 //! `tombstones` describe the map now. Each table replacement sends an
-//! [`Event::GrowStart`](hashgrow::Event::GrowStart) /
-//! [`Event::GrowEnd`](hashgrow::Event::GrowEnd) pair once it is installed
-//! (a split also an [`Event::Split`](hashgrow::Event::Split)), a prune an
-//! [`Event::Pruned`](hashgrow::Event::Pruned).
+//! [`Event::GrowStart`] /
+//! [`Event::GrowEnd`] pair once it is installed
+//! (a split also an [`Event::Split`]), a prune an
+//! [`Event::Pruned`].
 //!
 //! ## Departures from the runtime
 //!
@@ -115,8 +115,7 @@
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
-//! use hashgrow::Event;
-//! use hashgrow_swiss::SwissMap;
+//! use hashgrow_swiss::{Event, SwissMap};
 //!
 //! let mut m = SwissMap::new();
 //! let worst = Arc::new(Mutex::new(0u64));
@@ -159,6 +158,8 @@ mod raw;
 pub mod replay;
 mod table;
 
+pub use hashgrow::map::Entry;
+pub use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
 pub use map::{Slot, SwissTable, Vacancy};
 pub use raw::RawIter;
 
@@ -181,3 +182,8 @@ pub type SwissMap<K, V, S = hashgrow::DefaultHashBuilder> =
 
 #[cfg(test)]
 mod tests;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -209,7 +209,7 @@ impl<K, V> SwissTable<K, V> {
 
     /// `NewMap(hint)`: a small map for a hint of at most 8, else
     /// `2^depth` tables sized so that `hint` entries fit without a grow on
-    /// average (see [`shape_for_hint`]). A hint the runtime ignores
+    /// average (`directory::shape_for_hint`). A hint the runtime ignores
     /// (overflow, more than `maxAlloc`) is ignored, and so is one the
     /// allocator cannot back: never an abort.
     pub fn with_hint(hint: usize) -> Self {
