@@ -68,6 +68,8 @@ struct ReplayArgs {
 enum ReplayStrategy {
     /// Go 1.19 `map[uint64]uint64`: u64 keys, u64 hashes.
     Go,
+    /// Go 1.24+ `map[uint64]uint64` (Swiss tables): u64 keys, u64 hashes.
+    GoSwiss,
     /// JDK 17 `java.util.HashMap`: int ids, signed 32-bit hashCodes.
     Java,
     /// Redis 7.0 `dict.c`: u64 ids, u64 SipHash-1-2 hashes; also the
@@ -85,6 +87,7 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     };
     let out = match args.strategy {
         ReplayStrategy::Go => hashgrow_go::replay::replay(&text),
+        ReplayStrategy::GoSwiss => hashgrow_swiss::replay::replay(&text),
         ReplayStrategy::Java => hashgrow_java::replay::replay(&text),
         ReplayStrategy::Redis => hashgrow_redis::replay::replay(&text),
     }

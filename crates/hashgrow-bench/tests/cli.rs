@@ -91,6 +91,7 @@ fn malformed_scripts_name_the_line() {
             &["line 3", "only allowed on the first line"],
         ),
         ("go", "hint\n", &["line 1", "expected `hint N`"]),
+        ("go-swiss", "put 1 1\nput 2\n", &["line 2"]),
         ("java", "hint -3\n", &["line 1", "bad hint"]),
         (
             "redis",
@@ -213,4 +214,33 @@ fn huge_hints_are_refused() {
     assert_rejected(&out, &["hint"]);
     let out = replay("java", "hint 2000000000\nput 1 1\n");
     assert_rejected(&out, &["line 1", "hint"]);
+    let out = replay("go-swiss", "hint 18446744073709551615\nput 1 1\n");
+    assert_rejected(&out, &["line 1", "hint"]);
+}
+
+/// The Go 1.24+ replay prints what the oracle prints: the small group, then
+/// the 9th key's table.
+#[test]
+fn go_swiss_replay_prints_the_oracle_format() {
+    let out = replay("go-swiss", "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "final len 0 depth 0 tables 0\n"
+    );
+    let out = replay("go-swiss", "put 1 7\nput 2 9\ndel 1 7\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "final len 1 depth 0 tables 0\nsmall: _ 2 _ _ _ _ _ _\n"
+    );
+    let script: String = (0..9)
+        .map(|k| format!("put {k} {}\n", k << 7 | k))
+        .collect();
+    let out = replay("go-swiss", &script);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("op 9 len 9 small -> table - cap 16\nfinal len 9 depth 0 tables 1\n"),
+        "{text}"
+    );
+    assert!(text.contains("table - depth 0 cap 16 used 9 growth_left 5 tombstones 0\n"));
 }

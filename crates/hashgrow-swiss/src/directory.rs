@@ -5,22 +5,26 @@
 //!
 //! A table of `localDepth` d < globalDepth fills `2^(globalDepth - d)`
 //! consecutive entries from its `index`. Each entry keeps a copy of its
-//! table's groups pointer and mask, so a lookup goes from the hash to the
-//! group in two dependent loads.
+//! table's control-word and slot pointers and its mask, so a lookup goes
+//! from the hash to the control word in two dependent loads.
 
 use std::alloc::{self, Layout};
+use std::marker::PhantomData;
 use std::mem;
 use std::ptr::NonNull;
 
-use crate::group::{Group, SLOTS};
+use crate::group::{group_bytes, Ctrl, SlotGroup, SLOTS};
 use crate::table::{Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
 
 /// One directory entry: where the table serving this hash prefix keeps its
-/// groups, and which table that is.
+/// control words (its slots follow them in the same block), its group mask,
+/// and which table that is. 16 bytes, so that a directory of 2048 entries
+/// (a million keys) stays in the L1 cache.
 pub(crate) struct DirEntry<K, V> {
-    pub(crate) groups: NonNull<Group<K, V>>,
-    pub(crate) mask: usize,
-    pub(crate) table: usize,
+    pub(crate) ctrl: NonNull<Ctrl>,
+    pub(crate) mask: u32,
+    pub(crate) table: u32,
+    marker: PhantomData<SlotGroup<K, V>>,
 }
 
 impl<K, V> Clone for DirEntry<K, V> {
@@ -32,11 +36,40 @@ impl<K, V> Copy for DirEntry<K, V> {}
 
 impl<K, V> DirEntry<K, V> {
     pub(crate) fn of(t: &Table<K, V>, table: usize) -> Self {
+        debug_assert_eq!(Table::<K, V>::slots_offset(t.mask + 1), {
+            // SAFETY: both pointers are into the table's block.
+            unsafe {
+                t.slots_ptr()
+                    .cast::<u8>()
+                    .offset_from(t.ctrl_ptr().cast::<u8>()) as usize
+            }
+        });
         DirEntry {
-            groups: t.groups_ptr(),
-            mask: t.mask,
-            table,
+            ctrl: t.ctrl_ptr(),
+            mask: t.mask as u32,
+            table: table as u32,
+            marker: PhantomData,
         }
+    }
+
+    /// The group mask.
+    #[inline(always)]
+    pub(crate) fn mask(self) -> usize {
+        self.mask as usize
+    }
+
+    /// The table's position in the map's table list.
+    #[inline(always)]
+    pub(crate) fn table(self) -> usize {
+        self.table as usize
+    }
+
+    /// The table's first slot: right after its control words.
+    #[inline(always)]
+    pub(crate) fn slots(self) -> NonNull<(K, V)> {
+        let offset = Table::<K, V>::slots_offset(self.mask() + 1);
+        // SAFETY: the slots start `offset` bytes into the table's block.
+        unsafe { self.ctrl.cast::<u8>().add(offset).cast() }
     }
 }
 
@@ -110,7 +143,7 @@ pub(crate) fn can_allocate(bytes: usize) -> bool {
 pub(crate) fn bytes_for_shape<K, V>(depth: u8, per_table: usize) -> Option<usize> {
     let tables = 1usize.checked_shl(u32::from(depth))?;
     let cap = per_table.max(SLOTS).next_power_of_two();
-    let per = (cap / SLOTS).checked_mul(mem::size_of::<Group<K, V>>())?;
+    let per = (cap / SLOTS).checked_mul(group_bytes::<K, V>())?;
     let headers = mem::size_of::<DirEntry<K, V>>() + mem::size_of::<Table<K, V>>();
     tables.checked_mul(per.checked_add(headers)?)
 }

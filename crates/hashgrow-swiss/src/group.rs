@@ -7,11 +7,11 @@
 //!
 //! The runtime matches a control word with SIMD on amd64 and with word
 //! arithmetic (SWAR) elsewhere; both give the same set of slots, and every
-//! decision takes the lowest slot of a set (`bitset.first`). We use SWAR on
-//! the `u64`: 8 bytes is exactly one machine word, so a match is a handful
-//! of ALU operations and no vector register moves. Our H2 match is exact
-//! (no false positives), which changes only how many keys get compared,
-//! never which slot is chosen.
+//! decision takes the lowest slot of a set (`bitset.first`). So do we: SSE2
+//! on x86-64 (a compare and a `pmovmskb`: fewer instructions than SWAR on
+//! the lookup path), exact SWAR on the `u64` elsewhere. Our H2 match is
+//! exact on both (the runtime's SWAR one can report false positives), which
+//! changes only how many keys get compared, never which slot is chosen.
 
 use std::mem::MaybeUninit;
 
@@ -25,6 +25,7 @@ pub(crate) const DELETED: u8 = 0xFE;
 /// The byte `0x01` in every lane (`bitsetLSB`).
 const LSB: u64 = 0x0101_0101_0101_0101;
 /// The top bit of every lane (`bitsetMSB`).
+#[allow(dead_code)] // used by the SWAR matcher only
 const MSB: u64 = 0x8080_8080_8080_8080;
 /// A control word of 8 empty slots (`abi.MapCtrlEmpty`).
 pub(crate) const ALL_EMPTY: u64 = LSB * EMPTY as u64;
@@ -42,8 +43,8 @@ pub(crate) fn h2(hash: u64) -> u8 {
     (hash & 0x7f) as u8
 }
 
-/// A set of slots of one group: bit 7 of byte `i` set for slot `i`
-/// (`bitset`).
+/// A set of slots of one group (`bitset`): bit `i * STRIDE` set for slot
+/// `i` (SSE2: one bit a slot; SWAR: bit 7 of byte `i`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct BitMask(pub(crate) u64);
 
@@ -57,13 +58,19 @@ impl BitMask {
     #[inline(always)]
     pub(crate) fn first(self) -> usize {
         debug_assert!(self.any());
-        (self.0.trailing_zeros() / 8) as usize
+        (self.0.trailing_zeros() / imp::STRIDE) as usize
     }
 
     /// How many slots are in the set (`count`).
     #[inline(always)]
     pub(crate) fn count(self) -> usize {
         self.0.count_ones() as usize
+    }
+
+    /// The slots in this set and not in `other`.
+    #[inline(always)]
+    pub(crate) fn and_not(self, other: BitMask) -> BitMask {
+        BitMask(self.0 & !other.0)
     }
 }
 
@@ -100,44 +107,100 @@ impl Ctrl {
         self.0 = (self.0 & !(0xff << shift)) | (u64::from(c) << shift);
     }
 
-    /// Full slots whose control byte is `h2` (`matchH2`), exactly: a lane
-    /// is zero after the xor iff it matched, and the zero-lane test below
-    /// does not carry between lanes.
+    /// Full slots whose control byte is `h2` (`matchH2`), exactly.
     #[inline(always)]
     pub(crate) fn match_h2(self, h2: u8) -> BitMask {
-        let x = self.0 ^ (LSB * u64::from(h2));
-        let nonzero_low7 = (x & !MSB).wrapping_add(!MSB);
-        BitMask(!(nonzero_low7 | x) & MSB)
+        imp::match_byte(self.0, h2)
     }
 
-    /// Empty slots (`matchEmpty`): top bit set and bit 1 clear (a
-    /// tombstone, 0xFE, has bit 1 set).
+    /// Empty slots (`matchEmpty`).
     #[inline(always)]
     pub(crate) fn match_empty(self) -> BitMask {
-        BitMask(self.0 & !(self.0 << 6) & MSB)
+        imp::match_byte(self.0, EMPTY)
     }
 
     /// Empty or deleted slots (`matchEmptyOrDeleted`): top bit set.
     #[inline(always)]
     pub(crate) fn match_empty_or_deleted(self) -> BitMask {
-        BitMask(self.0 & MSB)
+        imp::match_top_bit(self.0)
     }
 
     /// Full slots (`matchFull`): top bit clear.
     #[inline(always)]
     pub(crate) fn match_full(self) -> BitMask {
-        BitMask(!self.0 & MSB)
+        BitMask(imp::match_top_bit(self.0).0 ^ imp::ALL)
     }
 }
 
-/// One group in memory: the control word, then 8 key/value slots
-/// interleaved, as the runtime lays out its `group` (for `u64`/`u64` it is
-/// the runtime's 136 bytes). A slot holds an initialised entry exactly when
-/// its control byte is full.
-#[repr(C)]
-pub(crate) struct Group<K, V> {
-    pub(crate) ctrl: Ctrl,
-    pub(crate) slots: [MaybeUninit<(K, V)>; SLOTS],
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod imp {
+    //! SSE2: the 8 control bytes in the low half of a vector register (the
+    //! high half zero, masked off), one compare and one `pmovmskb`.
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cvtsi64_si128, _mm_movemask_epi8, _mm_set1_epi8};
+
+    use super::BitMask;
+
+    pub(super) const STRIDE: u32 = 1;
+    pub(super) const ALL: u64 = 0xff;
+
+    /// Slots whose control byte is `b`.
+    #[inline(always)]
+    pub(super) fn match_byte(w: u64, b: u8) -> BitMask {
+        // SAFETY: SSE2 is available (cfg above); these are register ops.
+        let m = unsafe {
+            _mm_movemask_epi8(_mm_cmpeq_epi8(
+                _mm_cvtsi64_si128(w as i64),
+                _mm_set1_epi8(b as i8),
+            ))
+        };
+        BitMask(m as u64 & ALL)
+    }
+
+    /// Slots whose control byte has its top bit set.
+    #[inline(always)]
+    pub(super) fn match_top_bit(w: u64) -> BitMask {
+        // SAFETY: as above.
+        let m = unsafe { _mm_movemask_epi8(_mm_cvtsi64_si128(w as i64)) };
+        BitMask(m as u64 & ALL)
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+mod imp {
+    //! SWAR on the `u64`: lane `i` is byte `i`; a result is the top bit of
+    //! each qualifying lane.
+    use super::{BitMask, LSB, MSB};
+
+    pub(super) const STRIDE: u32 = 8;
+    pub(super) const ALL: u64 = MSB;
+
+    /// Slots whose control byte is `b`, exactly: a lane is zero after the
+    /// xor iff it matched, and this zero-lane test does not carry between
+    /// lanes (the classic `(x - LSB) & !x` one reports false matches).
+    #[inline(always)]
+    pub(super) fn match_byte(w: u64, b: u8) -> BitMask {
+        let x = w ^ (LSB * u64::from(b));
+        let nonzero_low7 = (x & !MSB).wrapping_add(!MSB);
+        BitMask(!(nonzero_low7 | x) & MSB)
+    }
+
+    /// Slots whose control byte has its top bit set.
+    #[inline(always)]
+    pub(super) fn match_top_bit(w: u64) -> BitMask {
+        BitMask(w & MSB)
+    }
+}
+
+/// The 8 slots of one group. A slot holds an initialised entry exactly
+/// when its control byte is full.
+pub(crate) type SlotGroup<K, V> = [MaybeUninit<(K, V)>; SLOTS];
+
+/// Bytes of one runtime group for this key/value type: the control word
+/// and 8 slots (`MapType.GroupSize`; 136 for `map[uint64]uint64`). Our
+/// tables keep the control words apart from the slots (see
+/// [`Table`](crate::table::Table)), but `NewMap`'s size check uses this.
+pub(crate) const fn group_bytes<K, V>() -> usize {
+    8 + SLOTS * std::mem::size_of::<(K, V)>()
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ impl<K, V> SwissTable<K, V> {
         let id = self.fresh_id();
         let t = Table::new(SLOTS, 0, 0, id);
         self.dir = vec![DirEntry::of(&t, 0)];
+        self.slots = t.capacity;
         self.tables = vec![t];
         self.small = true;
         self.set_global_depth(0);
@@ -55,6 +56,7 @@ impl<K, V> SwissTable<K, V> {
         let new = new.finish();
         let moved = new.used as u64;
         self.dir = vec![DirEntry::of(&new, 0)];
+        self.slots = new.capacity;
         let old = std::mem::replace(&mut self.tables[0], new);
         old.free_without_dropping();
         self.small = false;
@@ -67,8 +69,11 @@ impl<K, V> SwissTable<K, V> {
     /// `table.rehash`: double the table while the result stays within
     /// `maxTableCapacity` (1024 slots), else split it.
     pub(crate) fn rehash(&mut self, ti: usize, hasher: &impl Fn(&K) -> u64) {
-        let new_capacity = 2 * self.tables[ti].capacity;
-        if new_capacity <= MAX_TABLE_CAPACITY {
+        let capacity = self.tables[ti].capacity;
+        let new_capacity = 2 * capacity;
+        // A table already past 1024 slots is one whose hash could not split
+        // it (see `split`): its halves would not fit in 1024 slots each.
+        if new_capacity <= MAX_TABLE_CAPACITY || capacity > MAX_TABLE_CAPACITY {
             self.rehash_to_double(ti, new_capacity, hasher);
         } else {
             self.split(ti, hasher);
@@ -104,7 +109,10 @@ impl<K, V> SwissTable<K, V> {
         }
         let new = new.finish();
         let moved = new.used as u64;
+        self.slots += new.capacity;
         let old = std::mem::replace(&mut self.tables[ti], new);
+        self.slots -= old.capacity;
+        self.tombstones -= old.tombstones();
         old.free_without_dropping();
         self.replace_table(ti);
         self.counters.grows += 1;
@@ -136,6 +144,18 @@ impl<K, V> SwissTable<K, V> {
                 // once the halves are installed.
                 unsafe { half.table().unchecked_copy_in(hash, old.slot_ptr(g, s)) };
             }
+        }
+        if left.table().used == 0 || right.table().used == 0 {
+            // Every entry went one way: the hash has no bit to tell them
+            // apart (the chance is 2^-895 for a real hash). The runtime would
+            // split the full half again at once, and again, doubling the
+            // directory each time until memory runs out; we drop the two
+            // halves (the old table still owns every entry) and double the
+            // table past 1024 slots instead.
+            drop((left, right));
+            let new_capacity = 2 * self.tables[ti].capacity;
+            self.rehash_to_double(ti, new_capacity, hasher);
+            return;
         }
         let (left, right) = (left.finish(), right.finish());
         let moved = (left.used + right.used) as u64;
@@ -170,7 +190,10 @@ impl<K, V> SwissTable<K, V> {
         }
         left.index = self.tables[ti].index;
         right.index = left.index + (1 << (self.global_depth - left.local_depth));
+        self.slots += left.capacity + right.capacity;
         let old = std::mem::replace(&mut self.tables[ti], left);
+        self.slots -= old.capacity;
+        self.tombstones -= old.tombstones();
         old.free_without_dropping();
         self.tables.push(right);
         self.replace_table(ti);
@@ -200,9 +223,8 @@ impl<K, V> SwissTable<K, V> {
         if t.tombstones() * 10 < t.capacity {
             return;
         }
-        // One bit per group: at most 1024 / 8 = 128 groups.
-        debug_assert!(t.mask < 128);
-        let mut needed: u128 = 0;
+        // One bit per group (128 groups in a full-size table).
+        let mut needed = vec![0u64; (t.mask + 1).div_ceil(64)];
         for g in 0..=t.mask {
             for s in t.full(g) {
                 // SAFETY: full slot.
@@ -210,16 +232,16 @@ impl<K, V> SwissTable<K, V> {
                 let mut seq = ProbeSeq::new(hash, t.mask);
                 while seq.offset != g {
                     if t.ctrl(seq.offset).match_empty_or_deleted().any() {
-                        needed |= 1 << seq.offset;
+                        needed[seq.offset / 64] |= 1 << (seq.offset % 64);
                     }
                     seq.next();
                 }
             }
             if t.ctrl(g).match_empty().any() {
-                needed |= 1 << g;
+                needed[g / 64] |= 1 << (g % 64);
             }
         }
-        let unneeded = |g: usize| needed >> g & 1 == 0;
+        let unneeded = |g: usize| needed[g / 64] >> (g % 64) & 1 == 0;
         let count: usize = (0..=t.mask)
             .filter(|&g| unneeded(g))
             .map(|g| t.ctrl(g).match_empty_or_deleted().count())
@@ -236,6 +258,7 @@ impl<K, V> SwissTable<K, V> {
                 }
             }
         }
+        self.tombstones -= count;
         self.counters.tombstones_pruned += count as u64;
         self.emit(Event::Pruned {
             tombstones: count as u64,

@@ -84,31 +84,38 @@
 //!
 //! ## What the counters count
 //!
-//! In [`Stats`](hashgrow::Stats): `entries_moved` counts every entry copied
+//! In [`Stats`]: `entries_moved` counts every entry copied
 //! by the small-to-table conversion, a doubling or a split; `grows` counts
 //! those three events (`splits` the splits alone); `tombstones_pruned` the
 //! tombstones made empty; `capacity` is the total slots (8 for the small
 //! group, 0 before the first insert); `tables`, `directory_depth` and
 //! `tombstones` describe the map now. Each table replacement sends an
-//! [`Event::GrowStart`](hashgrow::Event::GrowStart) /
-//! [`Event::GrowEnd`](hashgrow::Event::GrowEnd) pair once it is installed
-//! (a split also an [`Event::Split`](hashgrow::Event::Split)), a prune an
-//! [`Event::Pruned`](hashgrow::Event::Pruned).
+//! [`Event::GrowStart`] /
+//! [`Event::GrowEnd`] pair once it is installed
+//! (a split also an [`Event::Split`]), a prune an
+//! [`Event::Pruned`].
 //!
 //! ## Departures from the runtime
 //!
 //! None in the decisions. The runtime picks a random hash seed per map (and
 //! a new one when a delete empties it) and starts each iteration at a
 //! random place; here the hash is the caller's and iteration order is fixed.
-//! `with_hint` ignores a hint the allocator cannot back (the runtime would
-//! throw out of memory). If the hasher panics during a rehash, the map is
-//! left as it was before the insert (the new table is freed, no entry is
-//! dropped twice or lost).
+//! In memory, a table keeps its control words together, ahead of its
+//! slots, where the runtime interleaves each with its group's slots: the
+//! same groups and slots, but a probe reads a compact, cached array (as in
+//! hashbrown). `with_hint` ignores a hint the allocator cannot back (the
+//! runtime would throw out of memory). A table whose hash cannot split it
+//! (a split that would send every entry to one side: a constant hash, or a
+//! flood of equal prefixes) doubles past 1024 slots instead; the runtime
+//! would split it again and again, doubling its directory until memory ran
+//! out. With a real hash this never happens (the chance is 2^-895 a split).
+//! If the hasher panics during a rehash or a prune, the map is left as it
+//! was before the insert (the new table is freed, no entry is dropped twice
+//! or lost).
 //!
 //! ```
 //! use std::sync::{Arc, Mutex};
-//! use hashgrow::Event;
-//! use hashgrow_swiss::SwissMap;
+//! use hashgrow_swiss::{Event, SwissMap};
 //!
 //! let mut m = SwissMap::new();
 //! let worst = Arc::new(Mutex::new(0u64));
@@ -151,6 +158,8 @@ mod raw;
 pub mod replay;
 mod table;
 
+pub use hashgrow::map::Entry;
+pub use hashgrow::{DefaultHashBuilder, Event, EventHook, Map, Stats};
 pub use map::{Slot, SwissTable, Vacancy};
 pub use raw::RawIter;
 
@@ -173,3 +182,8 @@ pub type SwissMap<K, V, S = hashgrow::DefaultHashBuilder> =
 
 #[cfg(test)]
 mod tests;
+
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -2,36 +2,128 @@
 //! tables; lookups, inserts and deletes. When a table must be replaced, the
 //! [`growth`](crate::growth) module does it.
 
-use std::mem;
+use std::fmt;
+use std::ptr::NonNull;
 
 use hashgrow::{Event, EventHook, Stats};
 
 use crate::directory::{bytes_for_shape, can_allocate, shape_for_hint, DirEntry};
-use crate::group::{h2, Group, DELETED, EMPTY, SLOTS};
+use crate::group::{group_bytes, h2, DELETED, EMPTY, SLOTS};
 use crate::table::{InsertPos, ProbeSeq, Table};
 
-/// Names one live entry of a [`SwissTable`]: its table (by position in the
-/// map's table list), group and slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Slot {
+/// Names one live entry of a [`SwissTable`]: a pointer to it (so that
+/// reading it needs no table lookup), and its table (by position in the
+/// map's table list) and slot index (`group * 8 + slot`) for removal.
+/// Small on purpose: a `Result<Slot, Vacancy>` comes back in registers.
+pub struct Slot<K, V> {
+    pub(crate) ptr: NonNull<(K, V)>,
     pub(crate) table: u32,
-    pub(crate) group: u32,
-    pub(crate) slot: u32,
+    pub(crate) index: u32,
+}
+
+impl<K, V> Slot<K, V> {
+    #[inline(always)]
+    pub(crate) fn group(self) -> usize {
+        self.index as usize / SLOTS
+    }
+    #[inline(always)]
+    pub(crate) fn slot(self) -> usize {
+        self.index as usize % SLOTS
+    }
+}
+
+impl<K, V> Clone for Slot<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K, V> Copy for Slot<K, V> {}
+impl<K, V> PartialEq for Slot<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ptr == other.ptr
+    }
+}
+impl<K, V> Eq for Slot<K, V> {}
+impl<K, V> fmt::Debug for Slot<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Slot(table {}, group {}, slot {})",
+            self.table,
+            self.group(),
+            self.slot()
+        )
+    }
 }
 
 /// Where an absent key would go, as the runtime's insert walk found it
 /// (consumed by [`RawTable::insert_vacant`](hashgrow::raw::RawTable::insert_vacant)).
+///
+/// One `u64`, built with arithmetic: `table << 33 | index << 2 | kind`
+/// (index = `group * 8 + slot`; 31 bits each). A struct of narrow fields gets assembled
+/// on the stack by narrow stores and read back by one wide load, which
+/// cannot be forwarded from the store buffer and waits for every earlier
+/// store (the previous inserts' cache-missing slot writes) to drain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Vacancy(pub(crate) VacancyKind);
+pub struct Vacancy(u64);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum VacancyKind {
+    /// A table's empty slot, at the end of `PutSlot`'s walk (costs growth).
+    Empty = 0,
+    /// A table's tombstone met on the walk (reused for free).
+    Tombstone = 1,
     /// The small map's first free slot.
-    Small(usize),
+    Small = 2,
     /// The small map is full: the 9th key turns it into a table.
-    SmallFull,
-    /// A table's slot, found by `PutSlot`'s walk.
-    Table(usize, InsertPos),
+    SmallFull = 3,
+}
+
+impl Vacancy {
+    #[inline(always)]
+    pub(crate) fn new(table: usize, index: usize, kind: VacancyKind) -> Vacancy {
+        debug_assert!(table < 1 << 31 && index < 1 << 31);
+        Vacancy((table as u64) << 33 | (index as u64) << 2 | kind as u64)
+    }
+
+    #[inline(always)]
+    fn in_table(table: usize, pos: InsertPos) -> Vacancy {
+        let kind = if pos.tombstone {
+            VacancyKind::Tombstone
+        } else {
+            VacancyKind::Empty
+        };
+        Vacancy::new(table, pos.group * SLOTS + pos.slot, kind)
+    }
+
+    #[inline(always)]
+    pub(crate) fn table(self) -> usize {
+        (self.0 >> 33) as usize
+    }
+
+    #[inline(always)]
+    pub(crate) fn index(self) -> usize {
+        ((self.0 >> 2) & 0x7fff_ffff) as usize
+    }
+
+    #[inline(always)]
+    pub(crate) fn kind(self) -> VacancyKind {
+        match self.0 & 3 {
+            0 => VacancyKind::Empty,
+            1 => VacancyKind::Tombstone,
+            2 => VacancyKind::Small,
+            _ => VacancyKind::SmallFull,
+        }
+    }
+
+    #[inline(always)]
+    fn pos(self) -> InsertPos {
+        InsertPos {
+            group: self.index() / SLOTS,
+            slot: self.index() % SLOTS,
+            tombstone: self.kind() == VacancyKind::Tombstone,
+        }
+    }
 }
 
 /// Growth counters (see [`Stats`]).
@@ -69,6 +161,10 @@ pub struct SwissTable<K, V> {
     pub(crate) len: usize,
     /// Next table identity.
     pub(crate) next_id: u64,
+    /// Total slots of all tables (kept up to date so that `stats` is O(1)).
+    pub(crate) slots: usize,
+    /// Tombstones in all tables (likewise).
+    pub(crate) tombstones: usize,
     pub(crate) counters: Counters,
     pub(crate) hook: Option<EventHook>,
 }
@@ -99,6 +195,8 @@ impl<K, V> SwissTable<K, V> {
             small: true,
             len: 0,
             next_id: 0,
+            slots: 0,
+            tombstones: 0,
             counters: Counters {
                 entries_moved: 0,
                 grows: 0,
@@ -111,12 +209,12 @@ impl<K, V> SwissTable<K, V> {
 
     /// `NewMap(hint)`: a small map for a hint of at most 8, else
     /// `2^depth` tables sized so that `hint` entries fit without a grow on
-    /// average (see [`shape_for_hint`]). A hint the runtime ignores
+    /// average (`directory::shape_for_hint`). A hint the runtime ignores
     /// (overflow, more than `maxAlloc`) is ignored, and so is one the
     /// allocator cannot back: never an abort.
     pub fn with_hint(hint: usize) -> Self {
         let mut m = Self::new();
-        let Some((depth, per_table)) = shape_for_hint(hint, mem::size_of::<Group<K, V>>()) else {
+        let Some((depth, per_table)) = shape_for_hint(hint, group_bytes::<K, V>()) else {
             return m;
         };
         match bytes_for_shape::<K, V>(depth, per_table) {
@@ -132,6 +230,7 @@ impl<K, V> SwissTable<K, V> {
                 return Self::new();
             };
             m.dir.push(DirEntry::of(&t, i));
+            m.slots += t.capacity;
             m.tables.push(t);
         }
         m.next_id = n as u64;
@@ -173,7 +272,7 @@ impl<K, V> SwissTable<K, V> {
     /// The table index serving `hash`.
     #[inline(always)]
     pub(crate) fn table_for(&self, hash: u64) -> usize {
-        self.dir_entry(hash).table
+        self.dir_entry(hash).table()
     }
 
     /// Finds the entry whose key satisfies `eq` (`getWithKey`, or
@@ -181,35 +280,38 @@ impl<K, V> SwissTable<K, V> {
     /// of each group, until a group with an empty slot. The small group is
     /// probed as a one-group table; it may be full, hence the step bound
     /// (a table always has an empty slot and never reaches it).
-    #[inline]
-    pub fn find_with(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot> {
+    #[inline(always)]
+    pub fn find_with(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
         if self.len == 0 {
             return None;
         }
         let e = self.dir_entry(hash);
         let tag = h2(hash);
-        let mut seq = ProbeSeq::new(hash, e.mask);
+        let (mask, slots) = (e.mask(), e.slots());
+        let mut seq = ProbeSeq::new(hash, mask);
         loop {
-            // SAFETY: `offset <= mask`, the entry's groups are live, and
+            // SAFETY: `offset <= mask`, the entry's table is live, and
             // every control word is initialised.
-            let g = unsafe { &*e.groups.as_ptr().add(seq.offset) };
-            for i in g.ctrl.match_h2(tag) {
-                // SAFETY: a full slot (its control byte is an H2) holds an
-                // initialised entry.
-                let k = unsafe { &(*g.slots[i].as_ptr()).0 };
-                if eq(k) {
+            let ctrl = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
+            for i in ctrl.match_h2(tag) {
+                let index = seq.offset * SLOTS + i;
+                // SAFETY: `index` is inside the table's slots.
+                let ptr = unsafe { slots.add(index) };
+                // SAFETY: a full slot (its control byte is an H2) of a live
+                // group holds an initialised entry.
+                if eq(unsafe { &ptr.as_ref().0 }) {
                     return Some(Slot {
-                        table: e.table as u32,
-                        group: seq.offset as u32,
-                        slot: i as u32,
+                        ptr,
+                        table: e.table,
+                        index: index as u32,
                     });
                 }
             }
-            if g.ctrl.match_empty().any() {
+            if ctrl.match_empty().any() {
                 return None;
             }
             seq.next();
-            if seq.steps() > e.mask {
+            if seq.steps() > mask {
                 return None;
             }
         }
@@ -218,16 +320,32 @@ impl<K, V> SwissTable<K, V> {
     /// What an insert does before it knows whether the key is there
     /// (`PutSlot` up to the write): allocate the small group if there is
     /// none (`growToSmall`), then the key's slot or where it would go.
+    #[inline]
     pub fn find_or_vacancy_with(
         &mut self,
         hash: u64,
+        eq: impl FnMut(&K) -> bool,
+    ) -> Result<Slot<K, V>, Vacancy> {
+        if self.small {
+            return self.find_or_vacancy_small(hash, eq);
+        }
+        self.find_or_vacancy_in_table(hash, eq)
+    }
+
+    /// `putSlotSmall`'s search (after `growToSmall` if nothing was ever
+    /// allocated).
+    #[cold]
+    #[inline(never)]
+    fn find_or_vacancy_small(
+        &mut self,
+        hash: u64,
         mut eq: impl FnMut(&K) -> bool,
-    ) -> Result<Slot, Vacancy> {
+    ) -> Result<Slot<K, V>, Vacancy> {
         if self.tables.is_empty() {
             self.grow_to_small();
         }
         let tag = h2(hash);
-        if self.small {
+        {
             // `putSlotSmall`: the one group's H2 matches, else its first
             // free slot (a small map has no tombstones).
             let t = &self.tables[0];
@@ -235,33 +353,46 @@ impl<K, V> SwissTable<K, V> {
             for i in c.match_h2(tag) {
                 // SAFETY: H2 match means a full slot.
                 if eq(unsafe { &t.entry(0, i).0 }) {
-                    return Ok(Slot {
-                        table: 0,
-                        group: 0,
-                        slot: i as u32,
-                    });
+                    return Ok(t.slot(0, 0, i));
                 }
             }
             let free = c.match_empty_or_deleted();
-            return Err(Vacancy(if free.any() {
-                VacancyKind::Small(free.first())
+            Err(if free.any() {
+                Vacancy::new(0, free.first(), VacancyKind::Small)
             } else {
-                VacancyKind::SmallFull
-            }));
+                Vacancy::new(0, 0, VacancyKind::SmallFull)
+            })
         }
+    }
+
+    /// `PutSlot`'s walk in the key's table.
+    #[inline(always)]
+    fn find_or_vacancy_in_table(
+        &self,
+        hash: u64,
+        mut eq: impl FnMut(&K) -> bool,
+    ) -> Result<Slot<K, V>, Vacancy> {
+        let tag = h2(hash);
+        // Everything from the directory entry: going through the table's
+        // header would put one more load before the control word's.
         let e = self.dir_entry(hash);
-        let t = &self.tables[e.table];
-        let mut seq = ProbeSeq::new(hash, e.mask);
+        let (mask, slots) = (e.mask(), e.slots());
+        let mut seq = ProbeSeq::new(hash, mask);
         let mut first_deleted: Option<InsertPos> = None;
         loop {
-            let c = t.ctrl(seq.offset);
+            // SAFETY: `offset <= mask` of a live table; control words are
+            // initialised.
+            let c = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in c.match_h2(tag) {
-                // SAFETY: H2 match means a full slot.
-                if eq(unsafe { &t.entry(seq.offset, i).0 }) {
+                let index = seq.offset * SLOTS + i;
+                // SAFETY: `index` is inside the table's slots.
+                let ptr = unsafe { slots.add(index) };
+                // SAFETY: H2 match means a full slot, holding an entry.
+                if eq(unsafe { &ptr.as_ref().0 }) {
                     return Ok(Slot {
-                        table: e.table as u32,
-                        group: seq.offset as u32,
-                        slot: i as u32,
+                        ptr,
+                        table: e.table,
+                        index: index as u32,
                     });
                 }
             }
@@ -283,7 +414,7 @@ impl<K, V> SwissTable<K, V> {
                         slot: i,
                         tombstone: false,
                     });
-                    return Err(Vacancy(VacancyKind::Table(e.table, pos)));
+                    return Err(Vacancy::in_table(e.table(), pos));
                 }
             }
             seq.next();
@@ -296,39 +427,77 @@ impl<K, V> SwissTable<K, V> {
     /// freed nothing, is rehashed (doubled or split) and the insert starts
     /// over in the key's new table. The small map's 9th key turns it into a
     /// table first (`growToTable`).
+    #[inline(always)]
     pub fn insert_vacant_with(
         &mut self,
         hash: u64,
         vacancy: Vacancy,
         entry: (K, V),
         hasher: &impl Fn(&K) -> u64,
-    ) -> Slot {
-        match vacancy.0 {
-            VacancyKind::Small(i) => {
+    ) -> Slot<K, V> {
+        // The common case inline and with as few stores as possible: a
+        // store that misses the cache holds back every later store (they
+        // commit in order), so each extra store here costs insert
+        // throughput.
+        let ti = vacancy.table();
+        if vacancy.kind() == VacancyKind::Empty {
+            let t = &mut self.tables[ti];
+            if t.growth_left > 0 {
+                let pos = vacancy.pos();
+                t.put_at(pos, hash, entry);
+                self.len += 1;
+                return t.slot(ti, pos.group, pos.slot);
+            }
+        }
+        self.insert_slow(hash, vacancy, entry, hasher)
+    }
+
+    /// Writes the entry at `pos` of table `ti` and counts it.
+    #[inline(always)]
+    fn put(&mut self, ti: usize, pos: InsertPos, hash: u64, entry: (K, V)) -> Slot<K, V> {
+        let t = &mut self.tables[ti];
+        t.put_at(pos, hash, entry);
+        if pos.tombstone {
+            self.tombstones -= 1;
+        }
+        self.len += 1;
+        t.slot(ti, pos.group, pos.slot)
+    }
+
+    /// The small map, and a table out of growth: prune, else rehash and
+    /// insert again.
+    #[cold]
+    #[inline(never)]
+    fn insert_slow(
+        &mut self,
+        hash: u64,
+        vacancy: Vacancy,
+        entry: (K, V),
+        hasher: &impl Fn(&K) -> u64,
+    ) -> Slot<K, V> {
+        let ti = vacancy.table();
+        match vacancy.kind() {
+            VacancyKind::Small => {
+                let i = vacancy.index();
                 let t = &mut self.tables[0];
                 // SAFETY: the slot is free (found just now, nothing changed).
                 unsafe { t.slot_ptr(0, i).write(entry) };
                 t.set_ctrl(0, i, h2(hash));
                 t.used += 1;
                 self.len += 1;
-                Slot {
-                    table: 0,
-                    group: 0,
-                    slot: i as u32,
-                }
+                t.slot(0, 0, i)
             }
             VacancyKind::SmallFull => {
                 self.grow_to_table(hasher);
                 self.insert_new(hash, entry, hasher)
             }
-            VacancyKind::Table(ti, pos) => {
+            VacancyKind::Empty | VacancyKind::Tombstone => {
+                let pos = vacancy.pos();
                 if !pos.tombstone && self.tables[ti].growth_left == 0 {
                     self.prune_tombstones(ti, hasher);
                 }
                 if pos.tombstone || self.tables[ti].growth_left > 0 {
-                    self.tables[ti].put_at(pos, hash, entry);
-                    self.len += 1;
-                    return slot_of(ti, pos);
+                    return self.put(ti, pos, hash, entry);
                 }
                 self.rehash(ti, hasher);
                 self.insert_new(hash, entry, hasher)
@@ -339,7 +508,7 @@ impl<K, V> SwissTable<K, V> {
     /// The insert after a rehash (`continue outer` in `PutSlot`'s caller):
     /// find the key's table again and walk; rehash again if that table is
     /// still out of growth (a split that sent every entry one way).
-    fn insert_new(&mut self, hash: u64, entry: (K, V), hasher: &impl Fn(&K) -> u64) -> Slot {
+    fn insert_new(&mut self, hash: u64, entry: (K, V), hasher: &impl Fn(&K) -> u64) -> Slot<K, V> {
         loop {
             let ti = self.table_for(hash);
             let pos = self.tables[ti].insert_pos(hash);
@@ -347,9 +516,7 @@ impl<K, V> SwissTable<K, V> {
                 self.prune_tombstones(ti, hasher);
             }
             if pos.tombstone || self.tables[ti].growth_left > 0 {
-                self.tables[ti].put_at(pos, hash, entry);
-                self.len += 1;
-                return slot_of(ti, pos);
+                return self.put(ti, pos, hash, entry);
             }
             self.rehash(ti, hasher);
         }
@@ -361,8 +528,8 @@ impl<K, V> SwissTable<K, V> {
     ///
     /// # Safety
     /// `slot` names a live entry.
-    pub unsafe fn remove_at(&mut self, slot: Slot) -> (K, V) {
-        let (ti, g, s) = (slot.table as usize, slot.group as usize, slot.slot as usize);
+    pub unsafe fn remove_at(&mut self, slot: Slot<K, V>) -> (K, V) {
+        let (ti, g, s) = (slot.table as usize, slot.group(), slot.slot());
         let t = &mut self.tables[ti];
         self.len -= 1;
         if self.small {
@@ -373,7 +540,9 @@ impl<K, V> SwissTable<K, V> {
             unsafe { t.slot_ptr(g, s).read() }
         } else {
             // SAFETY: live slot (caller).
-            unsafe { t.take(g, s) }.0
+            let (entry, tombstone) = unsafe { t.take(g, s) };
+            self.tombstones += usize::from(tombstone);
+            entry
         }
     }
 
@@ -386,7 +555,7 @@ impl<K, V> SwissTable<K, V> {
 
     /// Total slots (the small group's 8, or every table's capacity).
     pub(crate) fn total_slots(&self) -> usize {
-        self.tables.iter().map(|t| t.capacity).sum()
+        self.slots
     }
 
     /// Counters and current state (see [`Stats`] and the crate docs).
@@ -404,11 +573,7 @@ impl<K, V> SwissTable<K, V> {
                 self.tables.len() as u64
             },
             directory_depth: self.global_depth,
-            tombstones: if self.small {
-                0
-            } else {
-                self.tables.iter().map(|t| t.tombstones() as u64).sum()
-            },
+            tombstones: self.tombstones as u64,
             ..Stats::default()
         }
     }
@@ -438,6 +603,7 @@ impl<K, V> SwissTable<K, V> {
             }
         }
         self.len = 0;
+        self.tombstones = 0;
     }
 
     /// Checks every structural invariant (tests): directory coverage,
@@ -469,9 +635,10 @@ impl<K, V> SwissTable<K, V> {
                 let span = 1usize << (self.global_depth - t.local_depth);
                 assert_eq!(t.index % span, 0, "table {ti} index aligned");
                 for d in &self.dir[t.index..t.index + span] {
-                    assert_eq!(d.table, ti);
-                    assert_eq!(d.groups, t.groups_ptr());
-                    assert_eq!(d.mask, t.mask);
+                    assert_eq!(d.table(), ti);
+                    assert_eq!(d.ctrl, t.ctrl_ptr());
+                    assert_eq!(d.slots().cast(), t.slots_ptr());
+                    assert_eq!(d.mask(), t.mask);
                 }
                 assert!(
                     (0..=t.mask).any(|g| t.ctrl(g).match_empty().any()),
@@ -496,13 +663,11 @@ impl<K, V> SwissTable<K, V> {
             }
         }
         assert_eq!(total, self.len);
-    }
-}
-
-pub(crate) fn slot_of(ti: usize, pos: InsertPos) -> Slot {
-    Slot {
-        table: ti as u32,
-        group: pos.group as u32,
-        slot: pos.slot as u32,
+        assert_eq!(
+            self.slots,
+            self.tables.iter().map(|t| t.capacity).sum::<usize>()
+        );
+        let tombstones: usize = self.tables.iter().map(|t| t.count_deleted()).sum();
+        assert_eq!(self.tombstones, tombstones);
     }
 }

@@ -29,17 +29,15 @@ impl<K, V> Clone for RawIter<K, V> {
 }
 
 impl<K, V> Iterator for RawIter<K, V> {
-    type Item = Slot;
+    type Item = Slot<K, V>;
 
     #[inline]
-    fn next(&mut self) -> Option<Slot> {
+    fn next(&mut self) -> Option<Slot<K, V>> {
         loop {
             if let Some(s) = self.full.next() {
-                return Some(Slot {
-                    table: self.table as u32,
-                    group: self.group as u32,
-                    slot: s as u32,
-                });
+                // SAFETY: `table < n_tables` whenever `full` is not empty.
+                let t = unsafe { &*self.tables.add(self.table) };
+                return Some(t.slot(self.table, self.group, s));
             }
             if self.table >= self.n_tables {
                 return None;
@@ -77,7 +75,7 @@ impl<K, V> Iterator for RawIter<K, V> {
 //   group memory).
 // - `len` counts full slots (checked by `check_invariants`).
 unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
-    type Slot = Slot;
+    type Slot = Slot<K, V>;
     type Vacancy = Vacancy;
     type RawIter = RawIter<K, V>;
     type IntoIter = std::vec::IntoIter<(K, V)>;
@@ -102,17 +100,17 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         self.hook = hook;
     }
 
-    unsafe fn entry(&self, slot: Slot) -> (&K, &V) {
-        let t = &self.tables[slot.table as usize];
-        // SAFETY: live slot (caller).
-        let e = unsafe { t.entry(slot.group as usize, slot.slot as usize) };
+    #[inline(always)]
+    unsafe fn entry(&self, slot: Slot<K, V>) -> (&K, &V) {
+        // SAFETY: live slot (caller): the pointer is to its entry.
+        let e = unsafe { slot.ptr.as_ref() };
         (&e.0, &e.1)
     }
 
-    unsafe fn entry_mut(&mut self, slot: Slot) -> (&K, &mut V) {
-        let p = self.tables[slot.table as usize].slot_ptr(slot.group as usize, slot.slot as usize);
+    #[inline(always)]
+    unsafe fn entry_mut(&mut self, slot: Slot<K, V>) -> (&K, &mut V) {
         // SAFETY: live slot (caller); the reference covers that entry only.
-        let e = unsafe { &mut *p };
+        let e = unsafe { &mut *slot.ptr.as_ptr() };
         (&e.0, &mut e.1)
     }
 
@@ -152,6 +150,8 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         out.small = self.small;
         out.len = self.len;
         out.next_id = self.next_id;
+        out.slots = mem::take(&mut self.slots);
+        out.tombstones = mem::take(&mut self.tombstones);
         self.set_global_depth(0);
         self.small = true;
         self.len = 0;
@@ -169,6 +169,7 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         SwissTable::clear(self);
     }
 
+    #[inline]
     fn insert_vacant(
         &mut self,
         hash: u64,
@@ -176,11 +177,11 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         key: K,
         value: V,
         hasher: impl Fn(&K) -> u64,
-    ) -> Slot {
+    ) -> Slot<K, V> {
         self.insert_vacant_with(hash, vacancy, (key, value), &hasher)
     }
 
-    unsafe fn remove_slot(&mut self, slot: Slot) -> (K, V) {
+    unsafe fn remove_slot(&mut self, slot: Slot<K, V>) -> (K, V) {
         // SAFETY: live slot (caller).
         unsafe { self.remove_at(slot) }
     }
@@ -212,8 +213,8 @@ where
     K: Borrow<Q>,
     Q: Eq + ?Sized,
 {
-    #[inline]
-    fn find(&self, hash: u64, key: &Q) -> Option<Slot> {
+    #[inline(always)]
+    fn find(&self, hash: u64, key: &Q) -> Option<Slot<K, V>> {
         self.find_with(hash, |k| k.borrow() == key)
     }
 
@@ -223,7 +224,7 @@ where
         hash: u64,
         key: &Q,
         _hasher: impl Fn(&K) -> u64,
-    ) -> Result<Slot, Vacancy> {
+    ) -> Result<Slot<K, V>, Vacancy> {
         self.find_or_vacancy_with(hash, |k| k.borrow() == key)
     }
 

@@ -56,8 +56,8 @@ fn tables_in_order<K, V>(m: &SwissTable<K, V>) -> Vec<usize> {
         return out;
     }
     for e in &m.dir {
-        if out.last() != Some(&e.table) {
-            out.push(e.table);
+        if out.last() != Some(&e.table()) {
+            out.push(e.table());
         }
     }
     out
@@ -135,11 +135,8 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
         let (grows, pruned) = (m.counters.grows, m.counters.tombstones_pruned);
         match op.kind {
             OpKind::Put => match m.find_or_vacancy_with(op.hash, |k| *k == key) {
-                Ok(slot) => {
-                    let t = &m.tables[slot.table as usize];
-                    // SAFETY: a found slot is live; the value is a plain u64.
-                    unsafe { (*t.slot_ptr(slot.group as usize, slot.slot as usize)).1 = op.key };
-                }
+                // SAFETY: a found slot is live; the value is a plain u64.
+                Ok(slot) => unsafe { (*slot.ptr.as_ptr()).1 = op.key },
                 Err(vacancy) => {
                     m.insert_vacant_with(op.hash, vacancy, (key, op.key), &hasher);
                 }

@@ -9,7 +9,8 @@ use std::alloc::{self, Layout};
 use std::mem;
 use std::ptr::NonNull;
 
-use crate::group::{h1, h2, BitMask, Ctrl, Group, ALL_EMPTY, DELETED, EMPTY, SLOTS};
+use crate::group::{h1, h2, BitMask, Ctrl, SlotGroup, ALL_EMPTY, DELETED, EMPTY, SLOTS};
+use crate::map::Slot;
 
 /// Largest table before it splits (`maxTableCapacity`).
 pub(crate) const MAX_TABLE_CAPACITY: usize = 1024;
@@ -62,9 +63,18 @@ pub(crate) struct InsertPos {
 }
 
 /// A Swiss table (`table` in table.go).
+///
+/// Memory: one allocation holding the `capacity / 8` control words, then
+/// the groups' slots. The runtime interleaves each control word with its
+/// group's slots; keeping the words together (1 KiB for a full-size table)
+/// keeps them in cache, so a probe costs a cache miss only for the slot it
+/// reads, as in hashbrown. The groups, slots and every decision are the
+/// runtime's.
 pub(crate) struct Table<K, V> {
-    /// `capacity / 8` groups, owned; every control word initialised.
-    groups: NonNull<Group<K, V>>,
+    /// `capacity / 8` control words, all initialised.
+    ctrl: NonNull<Ctrl>,
+    /// `capacity / 8` groups of 8 slots, in the same allocation.
+    slots: NonNull<SlotGroup<K, V>>,
     /// Group count minus one (`groups.lengthMask`).
     pub(crate) mask: usize,
     /// Slots, a power of two (`capacity`).
@@ -88,20 +98,20 @@ impl<K, V> Table<K, V> {
     /// empty. `None` if the allocator refuses.
     pub(crate) fn try_new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
-        debug_assert!(capacity <= MAX_TABLE_CAPACITY || local_depth == 0);
         let n = capacity / SLOTS;
-        let layout = Layout::array::<Group<K, V>>(n).ok()?;
-        // SAFETY: `layout` has a non-zero size (a group holds at least its
-        // 8-byte control word).
-        let ptr = unsafe { alloc::alloc(layout) } as *mut Group<K, V>;
-        let groups = NonNull::new(ptr)?;
+        let (layout, slots_at) = Self::layout(n)?;
+        // SAFETY: `layout` has a non-zero size (at least one control word).
+        let base = NonNull::new(unsafe { alloc::alloc(layout) })?;
+        let ctrl = base.cast::<Ctrl>();
         for i in 0..n {
-            // SAFETY: `i < n` groups were just allocated; writing the control
-            // word initialises the part we read (slots stay uninit).
-            unsafe { (&raw mut (*ptr.add(i)).ctrl).write(Ctrl(ALL_EMPTY)) };
+            // SAFETY: the first `n` words of the block are the control words.
+            unsafe { ctrl.as_ptr().add(i).write(Ctrl(ALL_EMPTY)) };
         }
+        // SAFETY: `slots_at` is inside the block (from `Layout::extend`).
+        let slots = unsafe { base.add(slots_at) }.cast::<SlotGroup<K, V>>();
         let mut t = Table {
-            groups,
+            ctrl,
+            slots,
             mask: n - 1,
             capacity,
             used: 0,
@@ -119,13 +129,33 @@ impl<K, V> Table<K, V> {
         match Self::try_new(capacity, index, local_depth, id) {
             Some(t) => t,
             None => {
-                alloc::handle_alloc_error(Self::layout(capacity.max(SLOTS).next_power_of_two()))
+                let n = capacity.max(SLOTS).next_power_of_two() / SLOTS;
+                alloc::handle_alloc_error(Self::layout(n).expect("table layout").0)
             }
         }
     }
 
-    fn layout(capacity: usize) -> Layout {
-        Layout::array::<Group<K, V>>(capacity / SLOTS).expect("table layout")
+    /// The block of `n` groups: control words first, then the slots; and
+    /// where the slots start.
+    fn layout(n: usize) -> Option<(Layout, usize)> {
+        let ctrl = Layout::array::<Ctrl>(n).ok()?;
+        let slots = Layout::array::<SlotGroup<K, V>>(n).ok()?;
+        ctrl.extend(slots).ok()
+    }
+
+    /// Where the slots start in a block of `n` groups: after the control
+    /// words, rounded up to the slots' alignment (what `Layout::extend`
+    /// does, computed without it so lookups can derive it).
+    #[inline(always)]
+    pub(crate) fn slots_offset(n: usize) -> usize {
+        (n * mem::size_of::<Ctrl>()).next_multiple_of(mem::align_of::<SlotGroup<K, V>>())
+    }
+
+    /// Frees the block (entries are the caller's business).
+    fn dealloc(&mut self) {
+        let (layout, _) = Self::layout(self.mask + 1).expect("table layout");
+        // SAFETY: allocated in `try_new` with this layout.
+        unsafe { alloc::dealloc(self.ctrl.as_ptr().cast(), layout) };
     }
 
     /// Inserts an empty table can take (`maxGrowthLeft`): all slots but one
@@ -144,10 +174,16 @@ impl<K, V> Table<K, V> {
         (self.capacity * MAX_AVG_GROUP_LOAD / SLOTS).saturating_sub(self.used + self.growth_left)
     }
 
-    /// The groups array (for the directory's copy and the lookups).
+    /// The control words (for the directory's copy and the lookups).
     #[inline(always)]
-    pub(crate) fn groups_ptr(&self) -> NonNull<Group<K, V>> {
-        self.groups
+    pub(crate) fn ctrl_ptr(&self) -> NonNull<Ctrl> {
+        self.ctrl
+    }
+
+    /// The slots (for the directory's copy and the lookups).
+    #[inline(always)]
+    pub(crate) fn slots_ptr(&self) -> NonNull<SlotGroup<K, V>> {
+        self.slots
     }
 
     /// Group `i`'s control word.
@@ -155,7 +191,7 @@ impl<K, V> Table<K, V> {
     pub(crate) fn ctrl(&self, i: usize) -> Ctrl {
         debug_assert!(i <= self.mask);
         // SAFETY: `i <= mask`, and every control word is initialised.
-        unsafe { (*self.groups.as_ptr().add(i)).ctrl }
+        unsafe { *self.ctrl.as_ptr().add(i) }
     }
 
     /// Sets slot `slot` of group `group`'s control byte.
@@ -163,7 +199,7 @@ impl<K, V> Table<K, V> {
     pub(crate) fn set_ctrl(&mut self, group: usize, slot: usize, c: u8) {
         debug_assert!(group <= self.mask && slot < SLOTS);
         // SAFETY: in bounds (above); `&mut self` is unique.
-        unsafe { (*self.groups.as_ptr().add(group)).ctrl.set(slot, c) }
+        unsafe { (*self.ctrl.as_ptr().add(group)).set(slot, c) }
     }
 
     /// Pointer to the entry of slot `slot` of group `group` (initialised
@@ -172,7 +208,25 @@ impl<K, V> Table<K, V> {
     pub(crate) fn slot_ptr(&self, group: usize, slot: usize) -> *mut (K, V) {
         debug_assert!(group <= self.mask && slot < SLOTS);
         // SAFETY: in bounds; only a raw pointer is formed, no reference.
-        unsafe { (&raw mut (*self.groups.as_ptr().add(group)).slots[slot]).cast::<(K, V)>() }
+        unsafe {
+            self.slots
+                .as_ptr()
+                .cast::<(K, V)>()
+                .add(group * SLOTS + slot)
+        }
+    }
+
+    /// The [`Slot`] naming slot `slot` of group `group` of this table,
+    /// table number `ti` in the map.
+    #[inline(always)]
+    pub(crate) fn slot(&self, ti: usize, group: usize, slot: usize) -> Slot<K, V> {
+        // SAFETY: `slot_ptr` points into the table's block, never null.
+        let ptr = unsafe { NonNull::new_unchecked(self.slot_ptr(group, slot)) };
+        Slot {
+            ptr,
+            table: ti as u32,
+            index: (group * SLOTS + slot) as u32,
+        }
     }
 
     /// The entry of a full slot.
@@ -303,7 +357,7 @@ impl<K, V> Table<K, V> {
                 }
             }
             // SAFETY: in bounds, unique access.
-            unsafe { (*self.groups.as_ptr().add(g)).ctrl = Ctrl(ALL_EMPTY) };
+            unsafe { *self.ctrl.as_ptr().add(g) = Ctrl(ALL_EMPTY) };
         }
         self.used = 0;
         self.growth_left = self.max_growth_left();
@@ -312,10 +366,8 @@ impl<K, V> Table<K, V> {
     /// Frees the groups without dropping any entry: what remains of a table
     /// whose entries were copied into its replacement(s).
     pub(crate) fn free_without_dropping(self) {
-        let this = mem::ManuallyDrop::new(self);
-        // SAFETY: allocated in `try_new` with this layout; `this` is never
-        // used again.
-        unsafe { alloc::dealloc(this.groups.as_ptr().cast(), Self::layout(this.capacity)) };
+        let mut this = mem::ManuallyDrop::new(self);
+        this.dealloc();
     }
 
     /// Number of slots whose control byte is `DELETED`, by scanning (the
@@ -324,7 +376,7 @@ impl<K, V> Table<K, V> {
         (0..=self.mask)
             .map(|g| {
                 let c = self.ctrl(g);
-                (c.match_empty_or_deleted().0 & !c.match_empty().0).count_ones() as usize
+                c.match_empty_or_deleted().and_not(c.match_empty()).count()
             })
             .sum()
     }
@@ -346,8 +398,7 @@ impl<K, V> Drop for Table<K, V> {
                 }
             }
         }
-        // SAFETY: allocated in `try_new` with this layout.
-        unsafe { alloc::dealloc(self.groups.as_ptr().cast(), Self::layout(self.capacity)) };
+        self.dealloc();
     }
 }
 
@@ -402,7 +453,7 @@ mod tests {
         let t: Table<u64, u64> = Table::new(1024, 0, 0, 0);
         assert_eq!((t.capacity, t.growth_left, t.tombstones()), (1024, 896, 0));
         assert_eq!(
-            std::mem::size_of::<Group<u64, u64>>(),
+            crate::group::group_bytes::<u64, u64>(),
             136,
             "Go's group size"
         );

@@ -1,0 +1,134 @@
+//! A quick, noise-resistant speed check against hashbrown (same hasher,
+//! same keys): runs each measurement several times, interleaved, and keeps
+//! the fastest. The project's real numbers come from `hashgrow compare`.
+//!
+//!     cargo run --release -p hashgrow-swiss --example speed [N] [ROUNDS]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use hashgrow::hash::FxBuildHasher;
+use hashgrow_swiss::SwissMap;
+
+type Hb = hashbrown::HashMap<u64, u64, FxBuildHasher>;
+type Sw = SwissMap<u64, u64, FxBuildHasher>;
+
+fn mix(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn ns(start: Instant, n: usize) -> f64 {
+    start.elapsed().as_nanos() as f64 / n as f64
+}
+
+macro_rules! measure {
+    ($ty:ty, $present:expr, $absent:expr) => {{
+        let t = Instant::now();
+        let mut m = <$ty>::default();
+        for &k in $present {
+            m.insert(k, k);
+        }
+        let ins = ns(t, $present.len());
+        let t = Instant::now();
+        let mut s = 0u64;
+        for k in $present {
+            s = s.wrapping_add(*m.get(k).unwrap());
+        }
+        let hit = ns(t, $present.len());
+        let t = Instant::now();
+        for k in $absent {
+            s = s.wrapping_add(m.get(k).copied().unwrap_or(1));
+        }
+        let miss = ns(t, $absent.len());
+        black_box(s);
+        drop(black_box(m));
+        let mut m = <$ty>::with_capacity_and_hasher($present.len(), Default::default());
+        let t = Instant::now();
+        for &k in $present {
+            m.insert(k, k);
+        }
+        let pre = ns(t, $present.len());
+        drop(black_box(m));
+        [ins, hit, miss, pre]
+    }};
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().unwrap())
+        .collect();
+    let n = args.first().copied().unwrap_or(1_000_000);
+    let rounds = args.get(1).copied().unwrap_or(7);
+    let present: Vec<u64> = (0..n as u64).map(mix).collect();
+    let absent: Vec<u64> = (n as u64..2 * n as u64).map(mix).collect();
+    if std::env::var_os("SWISS_PAUSES").is_some() {
+        // The slowest single inserts growing from empty, and what each did.
+        let mut m = Sw::default();
+        let mut worst: Vec<(u128, usize, u64, u64, u64)> = Vec::new();
+        for (i, &k) in present.iter().enumerate() {
+            let (g, d) = (m.stats().grows, m.stats().directory_depth);
+            let t = Instant::now();
+            m.insert(k, k);
+            let e = t.elapsed().as_nanos();
+            if worst.len() < 20 || e > worst[worst.len() - 1].0 {
+                let s = m.stats();
+                worst.push((
+                    e,
+                    i,
+                    s.grows - g,
+                    u64::from(s.directory_depth - d),
+                    s.tables,
+                ));
+                worst.sort_by_key(|w| std::cmp::Reverse(w.0));
+                worst.truncate(20);
+            }
+        }
+        for (e, i, g, d, t) in worst {
+            println!(
+                "{:>9} ns  op {i:>9}  grows {g}  dir doubled {d}  tables {t}",
+                e
+            );
+        }
+        return;
+    }
+    if std::env::var_os("SWISS_PRESIZED_ONLY").is_some() {
+        for _ in 0..rounds {
+            let mut m = Sw::with_capacity_and_hasher(n, Default::default());
+            let t = Instant::now();
+            for &k in &present {
+                m.insert(k, k);
+            }
+            println!("presized insert {:.1} ns", ns(t, n));
+        }
+        return;
+    }
+    let (mut hb, mut sw) = ([f64::MAX; 4], [f64::MAX; 4]);
+    for _ in 0..rounds {
+        let h = measure!(Hb, &present, &absent);
+        let s = measure!(Sw, &present, &absent);
+        for i in 0..4 {
+            hb[i] = hb[i].min(h[i]);
+            sw[i] = sw[i].min(s[i]);
+        }
+    }
+    println!("n {n}, best of {rounds}     insert   hit    miss  insert-presized (ns/op)");
+    let row = |name: &str, r: [f64; 4]| {
+        println!(
+            "{name:<22} {:6.1} {:6.1} {:6.1} {:6.1}",
+            r[0], r[1], r[2], r[3]
+        );
+    };
+    row("hashbrown", hb);
+    row("go-swiss", sw);
+    println!(
+        "ratio                  {:6.2} {:6.2} {:6.2} {:6.2}",
+        sw[0] / hb[0],
+        sw[1] / hb[1],
+        sw[2] / hb[2],
+        sw[3] / hb[3]
+    );
+}
