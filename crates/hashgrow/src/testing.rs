@@ -357,6 +357,23 @@ macro_rules! std_shaped_suite {
             is::<$map<u64, String>>();
         }
 
+        /// A size no machine can hold is a clean panic, an error or a
+        /// hint the runtime ignores: never an abort.
+        #[test]
+        fn huge_hints_and_reserves_never_abort() {
+            use ::std::panic::{catch_unwind, AssertUnwindSafe};
+            for hint in [usize::MAX, usize::MAX / 2, 1 << 60] {
+                if let Ok(m) = catch_unwind(|| $map::<u64, u64>::with_capacity(hint)) {
+                    assert!(m.is_empty());
+                }
+            }
+            let mut m: $map<u64, u64> = $map::new();
+            m.insert(1, 1);
+            assert!(m.try_reserve(usize::MAX).is_err());
+            assert!(catch_unwind(AssertUnwindSafe(|| m.reserve(usize::MAX))).is_err());
+            assert_eq!(m.get(&1), Some(&1));
+        }
+
         #[test]
         fn a_std_hashmap_program_runs_unchanged() {
             use ::std::collections::HashMap;
