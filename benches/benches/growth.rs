@@ -37,7 +37,9 @@ use hashgrow::Table;
 use hashgrow_criterion::{key, keys};
 use hashgrow_go::GoMap;
 use hashgrow_java::JavaMap;
+use hashgrow_redis::RedisMap;
 use hashgrow_stw::StwMap;
+use hashgrow_swiss::SwissMap;
 
 /// A benchmark group with wall-clock measurement.
 type Group<'a> = BenchmarkGroup<'a, WallTime>;
@@ -83,7 +85,9 @@ macro_rules! table_map {
     };
 }
 table_map!(GoMap, "go");
+table_map!(SwissMap, "go-swiss");
 table_map!(JavaMap, "java");
+table_map!(RedisMap, "redis");
 table_map!(StwMap, "stw");
 
 /// The baselines, through their own methods.
@@ -116,7 +120,9 @@ std_like_map!(std::collections::HashMap<u64, u64, FxBuildHasher>, "std");
 macro_rules! for_each_strategy {
     ($f:ident, $($arg:expr),*) => {{
         $f::<GoMap<u64, u64, FxBuildHasher>>($($arg),*);
+        $f::<SwissMap<u64, u64, FxBuildHasher>>($($arg),*);
         $f::<JavaMap<u64, u64, FxBuildHasher>>($($arg),*);
+        $f::<RedisMap<u64, u64, FxBuildHasher>>($($arg),*);
         $f::<StwMap<u64, u64, FxBuildHasher>>($($arg),*);
         $f::<hashbrown::HashMap<u64, u64, FxBuildHasher>>($($arg),*);
         $f::<std::collections::HashMap<u64, u64, FxBuildHasher>>($($arg),*);

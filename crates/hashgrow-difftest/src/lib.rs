@@ -33,9 +33,13 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
 use hashgrow::hash::{FxHasher, SipBuildHasher};
+use hashgrow::map::{Entry, Map};
+use hashgrow::raw::RawLookup;
 use hashgrow_go::GoMap;
 use hashgrow_java::JavaMap;
+use hashgrow_redis::RedisMap;
 use hashgrow_stw::StwMap;
+use hashgrow_swiss::SwissMap;
 
 /// Ops run per input at most (keeps one input fast).
 pub const MAX_OPS: usize = 4096;
@@ -96,56 +100,53 @@ trait DiffMap {
     fn check(&self);
 }
 
-macro_rules! impl_diff_map {
-    ($map:ident, $entry:path) => {
-        impl<S: BuildHasher> DiffMap for $map<u16, u32, S> {
-            fn insert(&mut self, k: u16, v: u32) -> Option<u32> {
-                $map::insert(self, k, v)
-            }
-            fn remove(&mut self, k: u16) -> Option<u32> {
-                $map::remove(self, &k)
-            }
-            fn get(&self, k: u16) -> Option<u32> {
-                $map::get(self, &k).copied()
-            }
-            fn len(&self) -> usize {
-                $map::len(self)
-            }
-            fn entries(&self) -> Vec<(u16, u32)> {
-                let it = self.iter();
-                let hint = it.len();
-                let v: Vec<(u16, u32)> = it.map(|(k, v)| (*k, *v)).collect();
-                assert_eq!(hint, v.len(), "iterator length");
-                v
-            }
-            fn clear(&mut self) {
-                $map::clear(self);
-            }
-            fn entry_bump(&mut self, k: u16, v: u32) -> u32 {
-                let e = self.entry(k).or_insert(v);
-                *e = e.wrapping_add(1);
-                *e
-            }
-            fn entry_toggle(&mut self, k: u16) -> Option<u32> {
-                use $entry as E;
-                match self.entry(k) {
-                    E::Occupied(e) => Some(e.remove()),
-                    E::Vacant(e) => {
-                        e.insert(0);
-                        None
-                    }
-                }
-            }
-            fn check(&self) {
-                self.check_invariants();
+// Every map is the shared facade over its strategy's raw table, so one
+// impl covers them all.
+impl<R, S> DiffMap for Map<u16, u32, R, S>
+where
+    R: RawLookup<u16, u32, u16>,
+    S: BuildHasher,
+{
+    fn insert(&mut self, k: u16, v: u32) -> Option<u32> {
+        Map::insert(self, k, v)
+    }
+    fn remove(&mut self, k: u16) -> Option<u32> {
+        Map::remove(self, &k)
+    }
+    fn get(&self, k: u16) -> Option<u32> {
+        Map::get(self, &k).copied()
+    }
+    fn len(&self) -> usize {
+        Map::len(self)
+    }
+    fn entries(&self) -> Vec<(u16, u32)> {
+        let it = self.iter();
+        let hint = it.len();
+        let v: Vec<(u16, u32)> = it.map(|(k, v)| (*k, *v)).collect();
+        assert_eq!(hint, v.len(), "iterator length");
+        v
+    }
+    fn clear(&mut self) {
+        Map::clear(self);
+    }
+    fn entry_bump(&mut self, k: u16, v: u32) -> u32 {
+        let e = self.entry(k).or_insert(v);
+        *e = e.wrapping_add(1);
+        *e
+    }
+    fn entry_toggle(&mut self, k: u16) -> Option<u32> {
+        match self.entry(k) {
+            Entry::Occupied(e) => Some(e.remove()),
+            Entry::Vacant(e) => {
+                e.insert(0);
+                None
             }
         }
-    };
+    }
+    fn check(&self) {
+        self.check_invariants();
+    }
 }
-
-impl_diff_map!(StwMap, hashgrow::map::Entry);
-impl_diff_map!(GoMap, hashgrow_go::Entry);
-impl_diff_map!(JavaMap, hashgrow_java::Entry);
 
 /// Reads operands; missing bytes read as 0.
 struct Bytes<'a>(&'a [u8]);
@@ -267,6 +268,16 @@ run_fn!(
     run_java,
     JavaMap
 );
+run_fn!(
+    /// Runs `data` (see the [crate docs](crate)) on a [`SwissMap`] and std.
+    run_swiss,
+    SwissMap
+);
+run_fn!(
+    /// Runs `data` (see the [crate docs](crate)) on a [`RedisMap`] and std.
+    run_redis,
+    RedisMap
+);
 
 #[cfg(test)]
 mod tests {
@@ -278,6 +289,8 @@ mod tests {
             run_stw(data);
             run_go(data);
             run_java(data);
+            run_swiss(data);
+            run_redis(data);
         }
     }
 
@@ -299,6 +312,8 @@ mod tests {
                 run_stw(&data);
                 run_go(&data);
                 run_java(&data);
+                run_swiss(&data);
+                run_redis(&data);
             }
         }
     }

@@ -39,3 +39,13 @@ fn go_corpus_agrees_with_std() {
 fn java_corpus_agrees_with_std() {
     replay("fuzz_java", hashgrow_difftest::run_java);
 }
+
+/// The inputs mean the same for every strategy, so the two newer maps
+/// replay every committed corpus.
+#[test]
+fn swiss_and_redis_agree_with_std_on_every_corpus() {
+    for target in ["fuzz_stw", "fuzz_go", "fuzz_java"] {
+        replay(target, hashgrow_difftest::run_swiss);
+        replay(target, hashgrow_difftest::run_redis);
+    }
+}
