@@ -268,8 +268,11 @@ unsafe impl<K: Ord, V> RawTable<K, V> for JavaTable<K, V> {
         JavaTable::clear(self);
     }
 
-    /// `putVal` for a key known to be absent: appended to its bin, which
-    /// may treeify it, then `if (++size > threshold) resize()`.
+    /// The entry API's insert is `computeIfAbsent`'s, not `putVal`'s: the
+    /// new node is **prepended** to a list bin (`newNode(hash, key, v,
+    /// first)`), a bin that had 7 or more nodes is treeified, and there is
+    /// no resize afterwards (the next `computeIfAbsent` resizes first, see
+    /// `find_or_vacancy`).
     #[inline]
     fn insert_vacant(
         &mut self,
@@ -279,10 +282,7 @@ unsafe impl<K: Ord, V> RawTable<K, V> for JavaTable<K, V> {
         value: V,
         _hasher: impl Fn(&K) -> u64,
     ) -> u32 {
-        match self.put(java_hash(hash), key, value) {
-            Put::Inserted(x) => x,
-            Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
-        }
+        self.compute_if_absent_insert(java_hash(hash), key, value)
     }
 
     /// `removeNode` of a known node (a tree bin too small afterwards turns
@@ -341,7 +341,10 @@ impl<K: Ord + Borrow<Q>, V, Q: Ord + ?Sized> RawLookup<K, V, Q> for JavaTable<K,
         (x != NIL).then_some(x)
     }
 
-    /// Java does no work before a write: a plain `getNode`.
+    /// The entry API is Java's `computeIfAbsent`, which first resizes if
+    /// `size > threshold` (left so by an earlier `computeIfAbsent`) or there
+    /// is no table yet, even when the key turns out to be present; then a
+    /// plain lookup.
     #[inline]
     fn find_or_vacancy(
         &mut self,
@@ -349,6 +352,7 @@ impl<K: Ord + Borrow<Q>, V, Q: Ord + ?Sized> RawLookup<K, V, Q> for JavaTable<K,
         key: &Q,
         _hasher: impl Fn(&K) -> u64,
     ) -> Result<u32, ()> {
+        self.compute_if_absent_prepare();
         RawLookup::find(self, hash, key).ok_or(())
     }
 

@@ -207,6 +207,54 @@ impl<K, V> JavaTable<K, V> {
         Put::Inserted(inserted)
     }
 
+    /// The opening of `computeIfAbsent` (the entry API): `if (size >
+    /// threshold || table == null) resize()`. Unlike `putVal`, which
+    /// resizes right after the insert that passes the threshold,
+    /// `computeIfAbsent` inserts without resizing and leaves the resize to
+    /// the next `computeIfAbsent`.
+    pub(crate) fn compute_if_absent_prepare(&mut self)
+    where
+        K: Ord,
+    {
+        if self.size as i64 > self.threshold as i64 || self.table.is_empty() {
+            self.resize();
+        }
+    }
+
+    /// The insert of `computeIfAbsent` for an absent key (the table
+    /// exists: [`compute_if_absent_prepare`](Self::compute_if_absent_prepare)
+    /// ran): into a tree bin as `putTreeVal`, else **prepended** to the list
+    /// (`tab[i] = newNode(hash, key, v, first)`), treeifying a bin that had
+    /// `TREEIFY_THRESHOLD - 1` or more nodes. `++size`, and no resize.
+    pub(crate) fn compute_if_absent_insert(&mut self, hash: u32, key: K, value: V) -> u32
+    where
+        K: Ord,
+    {
+        let bin = (hash & self.mask()) as usize;
+        let first = self.table[bin];
+        let x = if first != NIL && first & TREE_BIT != 0 {
+            match self.tree_put(bin, hash, key, value) {
+                Put::Inserted(x) => x,
+                Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
+            }
+        } else {
+            let bin_count = if first == NIL {
+                0
+            } else {
+                self.list_len(first)
+            };
+            let x = self.arena.alloc(hash, key, value);
+            self.arena.set_next(x, first);
+            self.table[bin] = x;
+            if bin_count >= TREEIFY_THRESHOLD - 1 {
+                self.treeify_bin(hash);
+            }
+            x
+        };
+        self.size += 1;
+        x
+    }
+
     /// The growth rule, the one place that decides to resize after an
     /// insert: Java's `if (++size > threshold) resize();`. (The other
     /// resize trigger is a bin that should be treeified in a table smaller

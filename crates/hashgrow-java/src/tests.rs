@@ -424,3 +424,40 @@ fn a_panicking_hook_during_resize_loses_nothing() {
         assert_eq!(m.get(&k), Some(&k), "key {k}");
     }
 }
+
+/// The entry API is Java's `computeIfAbsent`: a new key is prepended to its
+/// list bin (`putVal`, behind `insert`, appends). JDK 17 does the same:
+/// `tests/jdk/ComputeIfAbsent.java`.
+#[test]
+fn entry_prepends_as_compute_if_absent_and_insert_appends() {
+    let mut by_entry = JavaMap::with_hasher(PassThroughBuildHasher);
+    let mut by_insert = JavaMap::with_hasher(PassThroughBuildHasher);
+    for (k, h) in [(1, 5), (2, 21), (3, 37)] {
+        by_entry.entry(pre(k, h)).or_insert(());
+        by_insert.insert(pre(k, h), ());
+    }
+    let order =
+        |m: &JavaMap<_, (), _>| m.keys().map(|k: &Prehashed<i32>| k.key).collect::<Vec<_>>();
+    assert_eq!(order(&by_insert), [1, 2, 3]);
+    assert_eq!(order(&by_entry), [3, 2, 1]);
+    by_entry.check_invariants();
+}
+
+/// `computeIfAbsent` resizes before it looks (when `size > threshold`),
+/// never after it inserts: the 13th key through the entry API leaves 16
+/// bins, and the next entry call, even for a present key, doubles them
+/// (as JDK 17: `tests/jdk/ComputeIfAbsent.java`).
+#[test]
+fn entry_resizes_lazily_as_compute_if_absent() {
+    let mut m: JavaMap<u64, u64> = JavaMap::new();
+    m.entry(0).or_insert(0);
+    assert_eq!(m.capacity(), 16); // the first call made the table
+    for k in 1..13 {
+        m.entry(k).or_insert(k);
+    }
+    assert_eq!((m.len(), m.capacity()), (13, 16));
+    m.entry(0).or_insert(99); // present: still resizes first
+    assert_eq!((m.capacity(), m.raw().threshold()), (32, 24));
+    assert_eq!(m[&0], 0);
+    m.check_invariants();
+}
