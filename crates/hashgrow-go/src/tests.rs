@@ -431,3 +431,20 @@ fn default_hasher_spreads_multiples_of_4096() {
     let longest = m.raw().longest_chain();
     assert!(longest <= 64, "longest chain {longest} of {n} keys");
 }
+
+/// Go maps never shrink (golang/go#20135): `shrink_to_fit` and `remove`
+/// keep `B`; `reserve` re-sizes only a map that was never written.
+#[test]
+fn never_shrinks_and_reserve_is_makemap() {
+    let mut m: GoMap<u64, u64> = (0..1000).map(|i| (i, i)).collect();
+    let b = m.stats().log2_buckets;
+    m.retain(|&k, _| k < 3);
+    m.shrink_to_fit();
+    m.shrink_to(0);
+    assert_eq!(m.stats().log2_buckets, b);
+    m.reserve(1_000_000);
+    assert_eq!(m.stats().log2_buckets, b, "a written map is not re-made");
+    let mut fresh: GoMap<u64, u64> = GoMap::new();
+    fresh.reserve(1000);
+    assert_eq!(fresh.stats().log2_buckets, 8, "as make(map, 1000)");
+}

@@ -461,3 +461,17 @@ fn entry_resizes_lazily_as_compute_if_absent() {
     assert_eq!(m[&0], 0);
     m.check_invariants();
 }
+
+/// A `HashMap` never shrinks: `shrink_to_fit` keeps the bins; `reserve`
+/// resizes ahead as `putMapEntries` does.
+#[test]
+fn never_shrinks_and_reserve_resizes_ahead() {
+    let mut m: JavaMap<u64, u64> = (0..100).map(|i| (i, i)).collect();
+    assert_eq!(m.capacity(), 256);
+    m.retain(|&k, _| k < 3);
+    m.shrink_to_fit();
+    assert_eq!(m.capacity(), 256);
+    m.reserve(1000);
+    assert!(m.raw().threshold() >= 1003, "{}", m.raw().threshold());
+    m.check_invariants();
+}
