@@ -4,71 +4,14 @@
 //! fixtures with `tests/fixtures/regen.sh`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut v: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("fixtures dir")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ops"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// A readable diff: the first differing line, with context from both sides.
-fn diff(expected: &str, actual: &str) -> String {
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    let first = e
-        .iter()
-        .zip(&a)
-        .position(|(x, y)| x != y)
-        .unwrap_or(e.len().min(a.len()));
-    let lo = first.saturating_sub(3);
-    let mut out = format!(
-        "first difference at line {} (expected {} lines, got {})\n",
-        first + 1,
-        e.len(),
-        a.len()
-    );
-    for (side, lines) in [("expected", &e), ("actual  ", &a)] {
-        for (i, l) in lines.iter().enumerate().skip(lo).take(first - lo + 4) {
-            let mark = if i == first { ">" } else { " " };
-            let l = if l.len() > 200 { &l[..200] } else { l };
-            out.push_str(&format!("{side} {mark}{:>7}: {l}\n", i + 1));
-        }
-    }
-    out
-}
+use hashgrow::testing::oracle;
 
 #[test]
 fn replay_matches_redis_dict_c_on_every_fixture() {
-    let fixtures = fixtures();
-    assert!(
-        fixtures.len() >= 12,
-        "expected at least 12 fixtures, found {}",
-        fixtures.len()
-    );
-    let mut failures = Vec::new();
-    for ops in &fixtures {
-        let name = ops.file_stem().unwrap().to_string_lossy().into_owned();
-        let script = fs::read_to_string(ops).unwrap();
-        let expected = fs::read_to_string(ops.with_extension("expected"))
-            .unwrap_or_else(|e| panic!("{name}.expected: {e}"));
-        let actual =
-            hashgrow_redis::replay::replay(&script).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if actual != expected {
-            failures.push(format!("--- fixture {name}:\n{}", diff(&expected, &actual)));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} fixture(s) differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    oracle::assert_fixtures_replay(&dir, 12, hashgrow_redis::replay::replay);
 }
 
 #[test]

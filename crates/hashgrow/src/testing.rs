@@ -489,3 +489,107 @@ macro_rules! std_shaped_suite {
         }
     };
 }
+
+/// Oracle parity: replaying recorded scripts and comparing with what the
+/// real runtime printed, byte for byte.
+pub mod oracle {
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    use crate::script::ScriptError;
+
+    /// A readable account of the first difference between two outputs.
+    pub fn diff(expected: &str, got: &str) -> String {
+        let (e, g): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), got.lines().collect());
+        let first = e
+            .iter()
+            .zip(&g)
+            .position(|(a, b)| a != b)
+            .unwrap_or(e.len().min(g.len()));
+        let clip = |s: &str| {
+            if s.len() > 200 {
+                // For the long `order` line, show where it starts to differ.
+                format!("{}... ({} chars)", &s[..200], s.len())
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = format!(
+            "first difference at line {} (expected {} lines, got {})\n",
+            first + 1,
+            e.len(),
+            g.len()
+        );
+        for i in first.saturating_sub(2)..(first + 3) {
+            if let Some(l) = e.get(i) {
+                out += &format!("  expected {:>4}: {}\n", i + 1, clip(l));
+            }
+            if let Some(l) = g.get(i) {
+                out += &format!("  got      {:>4}: {}\n", i + 1, clip(l));
+            }
+        }
+        if let (Some(el), Some(gl)) = (e.get(first), g.get(first)) {
+            if el.starts_with("order") && gl.starts_with("order") {
+                let (ew, gw): (Vec<&str>, Vec<&str>) =
+                    (el.split(' ').collect(), gl.split(' ').collect());
+                let at = ew
+                    .iter()
+                    .zip(&gw)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(ew.len().min(gw.len()));
+                let lo = at.saturating_sub(3);
+                out += &format!(
+                    "  order differs at position {at}: expected ..{:?}.., got ..{:?}..\n",
+                    &ew[lo..(at + 4).min(ew.len())],
+                    &gw[lo..(at + 4).min(gw.len())]
+                );
+            }
+        }
+        out
+    }
+
+    /// The `NAME.ops` files of `dir`, sorted.
+    pub fn fixtures(dir: &Path) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ops"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Replays every `NAME.ops` of `dir` with `replay` and asserts the
+    /// output equals `NAME.expected`, reporting each fixture that differs
+    /// with a readable diff; asserts there are at least `at_least`.
+    pub fn assert_fixtures_replay(
+        dir: &Path,
+        at_least: usize,
+        replay: impl Fn(&str) -> Result<String, ScriptError>,
+    ) {
+        let fixtures = fixtures(dir);
+        assert!(
+            fixtures.len() >= at_least,
+            "expected at least {at_least} fixtures in {}, found {}",
+            dir.display(),
+            fixtures.len()
+        );
+        let mut failures = Vec::new();
+        for ops in &fixtures {
+            let name = ops.file_stem().unwrap().to_string_lossy().into_owned();
+            let script = fs::read_to_string(ops).unwrap();
+            let expected = fs::read_to_string(ops.with_extension("expected"))
+                .unwrap_or_else(|e| panic!("{name}.expected: {e}"));
+            let actual = replay(&script).unwrap_or_else(|e| panic!("{name}: {e}"));
+            if actual != expected {
+                failures.push(format!("--- fixture {name}:\n{}", diff(&expected, &actual)));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} fixture(s) differ:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
