@@ -75,12 +75,12 @@ proptest! {
 
     #[test]
     fn matches_std_with_fxhash(ops in ops(2_000, 3_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
     fn matches_std_with_small_key_space(ops in ops(64, 3_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
@@ -107,5 +107,5 @@ fn long_churn_with_tiny_hashes_matches_std() {
         });
     }
     run::<BuildHasherDefault<TinyHasher>>(&ops).unwrap();
-    run::<hashgrow::DefaultHashBuilder>(&ops).unwrap();
+    run::<hashgrow::hash::FxBuildHasher>(&ops).unwrap();
 }

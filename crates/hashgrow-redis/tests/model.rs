@@ -93,12 +93,12 @@ proptest! {
 
     #[test]
     fn matches_std_with_the_default_hasher(ops in ops(2_000, 3_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
     fn matches_std_with_small_key_space(ops in ops(64, 3_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
@@ -130,7 +130,7 @@ fn long_run_with_shrinks_matches_std() {
             _ => Op::Shrink,
         });
     }
-    run::<hashgrow::DefaultHashBuilder>(&ops).unwrap();
+    run::<hashgrow::hash::FxBuildHasher>(&ops).unwrap();
     let mut m: RedisMap<u16, u32> = RedisMap::new();
     for op in &ops {
         match *op {

@@ -84,12 +84,12 @@ proptest! {
 
     #[test]
     fn matches_std_with_the_default_hasher(ops in ops(4_000, 6_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
     fn matches_std_with_a_small_key_space(ops in ops(40, 2_000)) {
-        run::<hashgrow::DefaultHashBuilder>(&ops)?;
+        run::<hashgrow::hash::FxBuildHasher>(&ops)?;
     }
 
     #[test]
@@ -116,5 +116,5 @@ fn long_churn_matches_std() {
         });
     }
     run::<BuildHasherDefault<TinyHasher>>(&ops).unwrap();
-    run::<hashgrow::DefaultHashBuilder>(&ops).unwrap();
+    run::<hashgrow::hash::FxBuildHasher>(&ops).unwrap();
 }
