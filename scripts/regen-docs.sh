@@ -40,6 +40,7 @@ run churn         compare --workload churn --n 100000 --plots "$out/churn"
 run keys-string   compare --keys string --n 300000
 run keys-prefix   compare --keys prefix --n 300000
 run keys-struct   compare --keys struct --n 300000
-run insert-10m    compare --n 10000000 --repeat 1 --strategies go,java,stw,hashbrown,griddle
+run shrink        compare --workload shrink
+run insert-10m    compare --n 10000000 --repeat 1 --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
 run hashdist      hashdist
 echo "done: $out" >&2

@@ -40,6 +40,11 @@ pub struct CompareArgs {
     /// (std's SipHash-1-3), fnv1a or bytesum.
     #[arg(long, default_value = "fx")]
     pub hasher: HashKind,
+    /// Run each strategy's server cron every K ops (Redis: shrink a table
+    /// under 10% full, then rehash 100 buckets; the others have none).
+    /// Default: 1000 for `--workload shrink`, never otherwise; 0: never.
+    #[arg(long, value_name = "K")]
+    pub cron: Option<usize>,
     /// Timed passes per strategy; the median is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub repeat: u16,
@@ -155,6 +160,11 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
     }
     let config = Config {
         repeat: usize::from(args.repeat),
+        cron_every: args.cron.unwrap_or(if args.workload == Workload::Shrink {
+            1000
+        } else {
+            0
+        }),
         hasher: args.hasher.name().to_string(),
         keys: args.keys.name().to_string(),
         record: args.plots.is_some(),

@@ -47,6 +47,10 @@ pub enum Workload {
     /// Steady size N: 10·N ops, each deletes a random live key and inserts
     /// a new one (what drives Go's same-size growth).
     Churn,
+    /// Grow to N keys, then delete 90% of them: what a shrink is for. Only
+    /// Redis shrinks, and only in its server cron (`--cron`, 1000 by
+    /// default here); Go and Java never shrink; the tables keep their size.
+    Shrink,
 }
 
 impl Workload {
@@ -57,6 +61,7 @@ impl Workload {
             Workload::Prealloc => "prealloc",
             Workload::Lookup => "lookup",
             Workload::Churn => "churn",
+            Workload::Shrink => "shrink",
         }
     }
 }
@@ -101,6 +106,12 @@ pub struct RunResult {
     pub max_moved_in_one_op: u64,
     pub grows: u64,
     pub same_size_grows: u64,
+    /// Rehashes that made the table smaller (Redis's cron shrink).
+    pub shrinks: u64,
+    /// Nodes relinked into a new table by growth (Java, Redis), not copied.
+    pub nodes_relinked: u64,
+    /// `--cron K`: the server cron ran every K ops (0: never).
+    pub cron_every: usize,
     pub peak_bytes: usize,
     pub final_bytes: usize,
     pub bytes_per_entry: f64,
@@ -132,6 +143,9 @@ pub struct RunOutput {
 /// Settings shared by every strategy in a run.
 pub struct Config {
     pub repeat: usize,
+    /// Run the strategy's server cron ([`BenchMap::cron`]) every this many
+    /// ops (0: never).
+    pub cron_every: usize,
     pub hasher: String,
     pub keys: String,
     pub record: bool,
@@ -176,6 +190,72 @@ impl<K: BenchKey> Scenario<K> for Fill<'_, K> {
     #[inline]
     fn op<M: BenchMap<K, u64>>(&self, m: &mut M, keys: &mut Vec<K>, i: usize) {
         m.insert(mem::take(&mut keys[i]), i as u64);
+    }
+}
+
+/// Grow to all `keys`, then delete the first 90% of them.
+pub struct GrowThenDelete<'a, K> {
+    pub keys: &'a [K],
+}
+
+impl<K: BenchKey> GrowThenDelete<'_, K> {
+    fn deletes(&self) -> usize {
+        self.keys.len() / 10 * 9
+    }
+}
+
+impl<K: BenchKey> Scenario<K> for GrowThenDelete<'_, K> {
+    type State = Vec<K>;
+    fn n(&self) -> usize {
+        self.keys.len() - self.deletes()
+    }
+    fn ops(&self) -> usize {
+        self.keys.len() + self.deletes()
+    }
+    fn state(&self) -> Vec<K> {
+        self.keys.to_vec()
+    }
+    fn build<M: BenchMap<K, u64>>(&self) -> M {
+        M::make(0)
+    }
+    #[inline]
+    fn op<M: BenchMap<K, u64>>(&self, m: &mut M, keys: &mut Vec<K>, i: usize) {
+        let n = self.keys.len();
+        if i < n {
+            m.insert(keys[i].clone(), i as u64);
+        } else {
+            m.remove(&keys[i - n]);
+        }
+    }
+}
+
+/// `inner`, with the strategy's server cron run after every `every`-th op
+/// (inside that op's time: it is work the server does between commands).
+pub struct WithCron<'a, Sc> {
+    pub inner: &'a Sc,
+    pub every: usize,
+}
+
+impl<K, Sc: Scenario<K>> Scenario<K> for WithCron<'_, Sc> {
+    type State = Sc::State;
+    fn n(&self) -> usize {
+        self.inner.n()
+    }
+    fn ops(&self) -> usize {
+        self.inner.ops()
+    }
+    fn state(&self) -> Sc::State {
+        self.inner.state()
+    }
+    fn build<M: BenchMap<K, u64>>(&self) -> M {
+        self.inner.build()
+    }
+    #[inline]
+    fn op<M: BenchMap<K, u64>>(&self, m: &mut M, state: &mut Sc::State, i: usize) {
+        self.inner.op(m, state, i);
+        if (i + 1) % self.every == 0 {
+            m.cron();
+        }
     }
 }
 
@@ -365,6 +445,8 @@ fn stats_pass<K, M: BenchMap<K, u64>, Sc: Scenario<K>>(
             entries_moved: stats.entries_moved - base.entries_moved,
             grows: stats.grows - base.grows,
             same_size_grows: stats.same_size_grows - base.same_size_grows,
+            shrinks: stats.shrinks - base.shrinks,
+            nodes_relinked: stats.nodes_relinked - base.nodes_relinked,
             ..stats
         },
         max_moved_in_one_op,
@@ -429,6 +511,9 @@ impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
                 capacity: self.keys.present.len(),
             }),
             Workload::Churn => self.run_scenario::<Fast, Counting, _>(&Churn { keys: self.keys }),
+            Workload::Shrink => self.run_scenario::<Fast, Counting, _>(&GrowThenDelete {
+                keys: &self.keys.present,
+            }),
             Workload::Lookup => self.run_lookup::<Fast, Counting>(),
         }
     }
@@ -436,6 +521,18 @@ impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
 
 impl<K: BenchKey> ScenarioJob<'_, K> {
     fn run_scenario<Fast, Counting, Sc>(&self, sc: &Sc) -> RunOutput
+    where
+        Fast: BenchMap<K, u64>,
+        Counting: BenchMap<K, u64>,
+        Sc: Scenario<K>,
+    {
+        match self.config.cron_every {
+            0 => self.run_scenario_as_is::<Fast, Counting, Sc>(sc),
+            every => self.run_scenario_as_is::<Fast, Counting, _>(&WithCron { inner: sc, every }),
+        }
+    }
+
+    fn run_scenario_as_is<Fast, Counting, Sc>(&self, sc: &Sc) -> RunOutput
     where
         Fast: BenchMap<K, u64>,
         Counting: BenchMap<K, u64>,
@@ -483,6 +580,9 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             max_moved_in_one_op: sp.max_moved_in_one_op,
             grows: sp.stats.grows,
             same_size_grows: sp.stats.same_size_grows,
+            shrinks: sp.stats.shrinks,
+            nodes_relinked: sp.stats.nodes_relinked,
+            cron_every: self.config.cron_every,
             peak_bytes: sp.peak_bytes,
             final_bytes: sp.final_bytes,
             bytes_per_entry: sp.final_bytes as f64 / n.max(1) as f64,
@@ -598,6 +698,7 @@ mod tests {
     fn config() -> Config {
         Config {
             repeat: 1,
+            cron_every: 0,
             hasher: "fx".into(),
             keys: "u64".into(),
             record: true,
@@ -605,7 +706,10 @@ mod tests {
     }
 
     fn run(s: Strategy, w: Workload, keys: &Keys<u64>) -> RunOutput {
-        let config = config();
+        run_with(s, w, keys, config())
+    }
+
+    fn run_with(s: Strategy, w: Workload, keys: &Keys<u64>, config: Config) -> RunOutput {
         let job = ScenarioJob {
             strategy: s,
             workload: w,
@@ -687,6 +791,35 @@ mod tests {
                 s == Strategy::Go,
                 "{s}: {r:?}"
             );
+        }
+    }
+
+    /// Growing then deleting 90%: only Redis shrinks, and only with its
+    /// cron; everyone else keeps the table it grew to.
+    #[test]
+    fn shrink_workload_shrinks_redis_only_with_its_cron() {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let keys = Keys::generate(5000, 0, u64_key);
+        for s in [Strategy::Redis, Strategy::Go, Strategy::Java, Strategy::Stw] {
+            let cron = Config {
+                cron_every: 10,
+                ..config()
+            };
+            let with = run_with(s, Workload::Shrink, &keys, cron).result;
+            let without = run(s, Workload::Shrink, &keys).result;
+            assert_eq!((with.n, with.ops), (500, 9500), "{s}");
+            assert_eq!(without.shrinks, 0, "{s}");
+            if s == Strategy::Redis {
+                assert!(with.shrinks > 0, "{s}: {with:?}");
+                assert!(
+                    with.final_bytes < without.final_bytes,
+                    "{s}: {} vs {} bytes; {with:?}",
+                    with.final_bytes,
+                    without.final_bytes
+                );
+            } else {
+                assert_eq!(with.shrinks, 0, "{s}");
+            }
         }
     }
 }

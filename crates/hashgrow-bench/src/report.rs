@@ -120,9 +120,20 @@ pub fn describe(args: &crate::compare::CompareArgs, runs: &[RunResult]) -> Strin
             runs.first().map_or(0, |r| r.ops),
             args.n
         ),
+        Workload::Shrink => format!(
+            "insert {} distinct keys into an empty map, then delete 90% of them",
+            args.n
+        ),
+    };
+    let cron = match runs.first() {
+        Some(r) if r.cron_every > 0 => format!(
+            "; server cron (Redis: shrink if under 10% full, rehash 100 buckets) every {} ops",
+            r.cron_every
+        ),
+        _ => String::new(),
     };
     format!(
-        "workload {}: {what}; keys {}, hasher {}, median of {} timed passes",
+        "workload {}: {what}{cron}; keys {}, hasher {}, median of {} timed passes",
         args.workload.name(),
         args.keys.name(),
         args.hasher,
@@ -264,6 +275,44 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                         r.max_moved_in_one_op.to_string(),
                         grows(r),
                         human_bytes(r.peak_bytes),
+                        format!("{:.1}", r.bytes_per_entry),
+                    ]
+                })
+                .collect();
+            render_table(&header, &rows)
+        }
+        Workload::Shrink => {
+            let header = [
+                "strategy",
+                "ns/op",
+                "vs hb",
+                "p99",
+                "p99.99",
+                "max",
+                "moved",
+                "relinked",
+                "grows",
+                "shrinks",
+                "peak heap",
+                "final heap",
+                "final B/entry",
+            ];
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.strategy.clone(),
+                        format!("{:.1}", r.ns_per_op),
+                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                        human_ns(r.p99_ns),
+                        human_ns(r.p9999_ns),
+                        human_ns(r.max_ns),
+                        r.entries_moved.to_string(),
+                        r.nodes_relinked.to_string(),
+                        grows(r),
+                        r.shrinks.to_string(),
+                        human_bytes(r.peak_bytes),
+                        human_bytes(r.final_bytes),
                         format!("{:.1}", r.bytes_per_entry),
                     ]
                 })

@@ -69,6 +69,10 @@ impl fmt::Display for Strategy {
 pub trait BenchMap<K, V>: Table<K, V> {
     /// An empty map with room for `capacity` entries (0: no allocation).
     fn make(capacity: usize) -> Self;
+
+    /// What the strategy's server does between commands (`--cron`):
+    /// nothing, except for Redis.
+    fn cron(&mut self) {}
 }
 
 impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for StwMap<K, V, S> {
@@ -92,6 +96,16 @@ impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for SwissMap<K, V
 impl<K: Hash + Eq, V, S: BuildHasher + Default> BenchMap<K, V> for RedisMap<K, V, S> {
     fn make(capacity: usize) -> Self {
         RedisMap::with_capacity_and_hasher(capacity, S::default())
+    }
+
+    /// One pass of Redis's `databasesCron` over this dict:
+    /// `tryResizeHashTables` (shrink a table under 10% full) then
+    /// `incrementallyRehash`'s `dictRehash(d, 100)` (one step of its 1 ms
+    /// loop).
+    fn cron(&mut self) {
+        use hashgrow_redis::RedisMapExt;
+        self.shrink();
+        self.rehash(100);
     }
 }
 
