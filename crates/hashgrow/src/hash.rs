@@ -79,6 +79,13 @@ impl SipBuildHasher {
     }
 
     /// A builder with a random key, for maps fed untrusted keys.
+    ///
+    /// ```
+    /// use std::hash::BuildHasher;
+    /// use hashgrow::hash::SipBuildHasher;
+    /// let (a, b) = (SipBuildHasher::random(), SipBuildHasher::random());
+    /// assert_ne!(a.hash_one(1u64), b.hash_one(1u64));
+    /// ```
     pub fn random() -> Self {
         let rs = std::collections::hash_map::RandomState::new();
         SipBuildHasher {
@@ -235,6 +242,12 @@ impl HashKind {
     ];
 
     /// The name used on the command line and in reports.
+    ///
+    /// ```
+    /// use hashgrow::hash::HashKind;
+    /// assert_eq!(HashKind::Fold.name(), "fold");
+    /// assert_eq!("sip13".parse::<HashKind>().unwrap(), HashKind::Sip13);
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             HashKind::Fold => "fold",
@@ -246,6 +259,11 @@ impl HashKind {
     }
 
     /// Hashes one value with this kind's (deterministic) builder.
+    ///
+    /// ```
+    /// use hashgrow::hash::HashKind;
+    /// assert_eq!(HashKind::Fx.hash_one(7u64), HashKind::Fx.hash_one(7u64));
+    /// ```
     pub fn hash_one<T: Hash>(self, value: T) -> u64 {
         match self {
             HashKind::Fold => FoldBuildHasher::default().hash_one(value),

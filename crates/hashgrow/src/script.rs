@@ -105,6 +105,13 @@ fn field<T: FromStr>(tok: &str, what: &str, line: usize) -> Result<T, ScriptErro
 }
 
 /// Parses a whole script. Errors name the first bad line.
+///
+/// ```
+/// use hashgrow::script::parse;
+/// let s = parse::<u64, u64>("hint 10\nput 1 7\ndel 1 7\n").unwrap();
+/// assert_eq!((s.hint, s.ops.len()), (Some(10), 2));
+/// assert_eq!(parse::<u64, u64>("put 1 7\nfrob\n").unwrap_err().line, 2);
+/// ```
 pub fn parse<K: FromStr + Default, H: FromStr + Default>(
     text: &str,
 ) -> Result<Script<K, H>, ScriptError> {
