@@ -109,15 +109,36 @@ pub struct Keys<K> {
     pub present: Vec<K>,
     pub absent: Vec<K>,
     pub fresh: Vec<K>,
+    /// `present` and `absent` in one fixed shuffled order, the same for
+    /// every strategy: what the timed lookups walk, so that no map is
+    /// flattered by lookups in insertion order (which streams through an
+    /// arena laid out in insertion order, as Java's and Redis's are).
+    pub present_shuffled: Vec<K>,
+    pub absent_shuffled: Vec<K>,
 }
 
-impl<K> Keys<K> {
+/// `v` in a fixed pseudo-random order (Fisher–Yates driven by SplitMix64
+/// from a constant seed).
+fn shuffled<K: Clone>(v: &[K], seed: u64) -> Vec<K> {
+    let mut out = v.to_vec();
+    for i in (1..out.len()).rev() {
+        let j = (splitmix64(seed ^ i as u64) % (i as u64 + 1)) as usize;
+        out.swap(i, j);
+    }
+    out
+}
+
+impl<K: Clone> Keys<K> {
     /// `n` present keys, `n` absent ones and `fresh` more, from `make`.
     pub fn generate(n: usize, fresh: usize, make: impl Fn(u64) -> K) -> Keys<K> {
         let n64 = n as u64;
+        let present: Vec<K> = (0..n64).map(&make).collect();
+        let absent: Vec<K> = (n64..2 * n64).map(&make).collect();
         Keys {
-            present: (0..n64).map(&make).collect(),
-            absent: (n64..2 * n64).map(&make).collect(),
+            present_shuffled: shuffled(&present, 0x6c6f_6f6b_7570_7321), // "lookups!"
+            absent_shuffled: shuffled(&absent, 0x6d69_7373_6573_2121),   // "misses!!"
+            present,
+            absent,
             fresh: (2 * n64..2 * n64 + fresh as u64).map(&make).collect(),
         }
     }
@@ -127,6 +148,21 @@ impl<K> Keys<K> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn lookups_are_a_fixed_permutation() {
+        let k = Keys::generate(1000, 0, u64_key);
+        assert_ne!(k.present_shuffled, k.present);
+        let mut sorted = k.present_shuffled.clone();
+        sorted.sort_unstable();
+        let mut want = k.present.clone();
+        want.sort_unstable();
+        assert_eq!(sorted, want);
+        assert_eq!(
+            k.present_shuffled,
+            Keys::generate(1000, 0, u64_key).present_shuffled
+        );
+    }
 
     #[test]
     fn keys_are_distinct_and_disjoint() {

@@ -551,8 +551,8 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             let (m, elapsed) = time_ops::<K, Fast, Sc>(sc);
             totals.push(elapsed);
             if fills {
-                hits.push(time_lookups(&m, &self.keys.present));
-                misses.push(time_lookups(&m, &self.keys.absent));
+                hits.push(time_lookups(&m, &self.keys.present_shuffled));
+                misses.push(time_lookups(&m, &self.keys.absent_shuffled));
             }
             drop(m);
         }
@@ -620,14 +620,14 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
         let mut hits = Vec::new();
         let mut misses = Vec::new();
         for _ in 0..self.config.repeat.max(1) {
-            hits.push(time_lookups(&m, present));
-            misses.push(time_lookups(&m, &self.keys.absent));
+            hits.push(time_lookups(&m, &self.keys.present_shuffled));
+            misses.push(time_lookups(&m, &self.keys.absent_shuffled));
         }
         // Per-lookup latency of hits.
         let overhead = timer_overhead_ns();
         let mut hist = Histogram::<u64>::new(3).expect("valid");
         let mut series = Vec::new();
-        for k in present {
+        for k in &self.keys.present_shuffled {
             let t = Instant::now();
             black_box(m.get(k));
             let ns = t.elapsed().as_nanos() as u64;

@@ -133,7 +133,7 @@ pub fn describe(args: &crate::compare::CompareArgs, runs: &[RunResult]) -> Strin
         _ => String::new(),
     };
     format!(
-        "workload {}: {what}{cron}; keys {}, hasher {}, median of {} timed passes",
+        "workload {}: {what}{cron}; keys {}, hasher {}, median of {} timed passes; lookups in one fixed shuffled order",
         args.workload.name(),
         args.keys.name(),
         args.hasher,
