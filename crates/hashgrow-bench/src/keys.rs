@@ -107,14 +107,14 @@ fn base36(mut i: u64) -> String {
 /// misses), `fresh` are inserted later by churn. All distinct.
 pub struct Keys<K> {
     pub present: Vec<K>,
+    /// Keys never inserted, in a fixed shuffled order (what misses walk).
     pub absent: Vec<K>,
     pub fresh: Vec<K>,
-    /// `present` and `absent` in one fixed shuffled order, the same for
-    /// every strategy: what the timed lookups walk, so that no map is
-    /// flattered by lookups in insertion order (which streams through an
-    /// arena laid out in insertion order, as Java's and Redis's are).
+    /// `present` in one fixed shuffled order, the same for every strategy:
+    /// what the timed hits walk, so that no map is flattered by lookups in
+    /// insertion order (which streams through an arena laid out in
+    /// insertion order, as Java's and Redis's are).
     pub present_shuffled: Vec<K>,
-    pub absent_shuffled: Vec<K>,
 }
 
 /// `v` in a fixed pseudo-random order (Fisher–Yates driven by SplitMix64

@@ -552,7 +552,7 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             totals.push(elapsed);
             if fills {
                 hits.push(time_lookups(&m, &self.keys.present_shuffled));
-                misses.push(time_lookups(&m, &self.keys.absent_shuffled));
+                misses.push(time_lookups(&m, &self.keys.absent));
             }
             drop(m);
         }
@@ -621,7 +621,7 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
         let mut misses = Vec::new();
         for _ in 0..self.config.repeat.max(1) {
             hits.push(time_lookups(&m, &self.keys.present_shuffled));
-            misses.push(time_lookups(&m, &self.keys.absent_shuffled));
+            misses.push(time_lookups(&m, &self.keys.absent));
         }
         // Per-lookup latency of hits.
         let overhead = timer_overhead_ns();
