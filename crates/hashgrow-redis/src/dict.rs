@@ -402,27 +402,41 @@ impl<K, V> RedisTable<K, V> {
     /// `dictGenericDelete` and `_dictKeyIndex`). `Err` carries the bucket
     /// of the last table searched: where `dictAddRaw` would link a new
     /// entry.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn search<Q>(&self, hash: u64, key: &Q) -> Result<u32, usize>
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
-        let mut idx = 0;
-        for t in 0..2 {
-            idx = self.ht[t].index(hash);
-            let mut node = self.ht[t].head_for(idx, hash);
-            while node != NIL {
-                if self.nodes.hash(node) == hash && self.nodes.key(node).borrow() == key {
-                    return Ok(node);
-                }
-                node = self.nodes.next(node);
-            }
-            if !self.is_rehashing() {
-                break;
-            }
+        let idx = self.ht[0].index(hash);
+        if let Some(node) = self.chain_find(self.ht[0].head_for(idx, hash), hash, key) {
+            return Ok(node);
         }
-        Err(idx)
+        if !self.is_rehashing() {
+            return Err(idx);
+        }
+        let idx = self.ht[1].index(hash);
+        match self.chain_find(self.ht[1].head_for(idx, hash), hash, key) {
+            Some(node) => Ok(node),
+            None => Err(idx),
+        }
+    }
+
+    /// The node of `key` in the chain that starts at `head` (the loop of
+    /// `dictFind`).
+    #[inline(always)]
+    fn chain_find<Q>(&self, mut node: u32, hash: u64, key: &Q) -> Option<u32>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        while node != NIL {
+            if self.nodes.hash(node) == hash && self.nodes.key(node).borrow() == key {
+                return Some(node);
+            }
+            node = self.nodes.next(node);
+        }
+        None
     }
 
     /// The tail of `dictAddRaw`: a new node at the head of bucket `idx` of
