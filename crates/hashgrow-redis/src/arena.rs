@@ -32,7 +32,8 @@
 
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit};
-use std::ptr::{addr_of, addr_of_mut, NonNull};
+use std::num::NonZeroU32;
+use std::ptr::{addr_of, addr_of_mut};
 
 /// "No node": the `NULL` of bucket heads and `next` links.
 pub(crate) const NIL: u32 = u32::MAX;
@@ -54,8 +55,14 @@ pub(crate) struct Node<K, V> {
 }
 
 pub(crate) struct Arena<K, V> {
-    /// Chunk `k` has room for `16 << k` nodes; allocated, never moved.
-    chunks: Vec<NonNull<Node<K, V>>>,
+    /// Chunk `k` has room for `16 << k` nodes, from index
+    /// [`chunk_start(k)`](chunk_start) on; allocated, never moved. Each is
+    /// kept as its *origin*: the chunk's address minus `chunk_start(k)`
+    /// nodes (computed with wrapping arithmetic, never dereferenced), so
+    /// node `i` of chunk `k` is at `origin + i` with no offset to work out
+    /// (see [`Arena::node`]).
+    /// (`*const`, not `*mut`, so the arena stays covariant in `K` and `V`.)
+    chunks: Vec<*const Node<K, V>>,
     /// Nodes handed out so far (live or on the free list).
     slots: u32,
     /// Head of the free list, or [`NIL`].
@@ -70,12 +77,14 @@ unsafe impl<K: Send, V: Send> Send for Arena<K, V> {}
 // SAFETY: `&Arena` only gives out `&K` and `&V`.
 unsafe impl<K: Sync, V: Sync> Sync for Arena<K, V> {}
 
-/// Chunk and offset of node `i`.
+/// The chunk of node `i` (`i < MAX_NODES`).
 #[inline(always)]
-fn locate(i: u32) -> (usize, usize) {
-    let j = i + (1 << FIRST_SHIFT);
-    let k = 31 - j.leading_zeros() - FIRST_SHIFT;
-    (k as usize, (j ^ (1 << (k + FIRST_SHIFT))) as usize)
+fn chunk_of(i: u32) -> usize {
+    debug_assert!((i as usize) < MAX_NODES);
+    // SAFETY: `i < 2^31`, so `i + 16` neither overflows nor is zero, and
+    // `ilog2` is a single `bsr`, with no zero case.
+    let j = unsafe { NonZeroU32::new_unchecked(i + (1 << FIRST_SHIFT)) };
+    (j.ilog2() - FIRST_SHIFT) as usize
 }
 
 /// Capacity of chunk `k`.
@@ -84,10 +93,34 @@ fn chunk_cap(k: usize) -> usize {
     1 << (k as u32 + FIRST_SHIFT)
 }
 
+/// Index of the first node of chunk `k`.
+#[inline]
+fn chunk_start(k: usize) -> usize {
+    chunk_cap(k) - chunk_cap(0)
+}
+
+/// Node `i`'s address from its chunk's origin.
+///
+/// # Safety
+/// `origins` points to the arena's chunk origins, node `i`'s chunk
+/// exists and `i` is below the arena's `slots`.
+#[inline(always)]
+unsafe fn node_ptr<K, V>(origins: *const *const Node<K, V>, i: u32) -> *mut Node<K, V> {
+    // SAFETY: chunk `chunk_of(i)` exists (caller); `origin + i` is inside
+    // that chunk, the allocation the origin was derived from (wrapping
+    // arithmetic, so the out-of-bounds origin itself is never an offset
+    // pointer).
+    unsafe {
+        (*origins.add(chunk_of(i)))
+            .wrapping_add(i as usize)
+            .cast_mut()
+    }
+}
+
 /// What an iterator needs to follow `next` links without borrowing the
 /// arena: a pointer to the chunk table. Valid while no chunk is added (no
 /// insert) and the arena lives.
-pub(crate) struct ChunkPtrs<K, V>(*const NonNull<Node<K, V>>);
+pub(crate) struct ChunkPtrs<K, V>(*const *const Node<K, V>);
 
 impl<K, V> Clone for ChunkPtrs<K, V> {
     fn clone(&self) -> Self {
@@ -104,10 +137,10 @@ impl<K, V> ChunkPtrs<K, V> {
     /// since, and `i` is below its `slots()`.
     #[inline]
     pub(crate) unsafe fn next(self, i: u32) -> u32 {
-        let (k, o) = locate(i);
-        // SAFETY: the caller guarantees chunk `k` exists and `o` is inside
-        // it; reading `next` creates no reference.
-        unsafe { addr_of!((*(*self.0.add(k)).as_ptr().add(o)).next).read() }
+        // SAFETY: the caller guarantees node `i` was handed out by a live
+        // arena whose chunk table this is; reading `next` creates no
+        // reference.
+        unsafe { addr_of!((*node_ptr(self.0, i)).next).read() }
     }
 }
 
@@ -125,9 +158,8 @@ impl<K, V> Arena<K, V> {
     #[inline(always)]
     fn node(&self, i: u32) -> *mut Node<K, V> {
         debug_assert!(i < self.slots, "node {i} was never allocated");
-        let (k, o) = locate(i);
-        // SAFETY: `i < slots`, so chunk `k` exists and `o < chunk_cap(k)`.
-        unsafe { self.chunks.get_unchecked(k).as_ptr().add(o) }
+        // SAFETY: `i < slots`, so its chunk exists.
+        unsafe { node_ptr(self.chunks.as_ptr(), i) }
     }
 
     /// Stores a new node and returns its index; its `next` is `next`.
@@ -150,12 +182,12 @@ impl<K, V> Arena<K, V> {
                 (i as usize) < MAX_NODES,
                 "RedisTable: more than 2^31 entries"
             );
-            let (k, _) = locate(i);
+            let k = chunk_of(i);
             if k == self.chunks.len() {
                 let mut chunk = ManuallyDrop::new(Vec::<Node<K, V>>::with_capacity(chunk_cap(k)));
-                // A Vec's pointer is never null; it is freed in `drop`.
+                // Freed in `drop`, from the origin back to the address.
                 self.chunks
-                    .push(NonNull::new(chunk.as_mut_ptr()).expect("non-null"));
+                    .push(chunk.as_mut_ptr().cast_const().wrapping_sub(chunk_start(k)));
             }
             self.slots = i + 1;
             i
@@ -278,10 +310,11 @@ impl<K, V> Drop for Arena<K, V> {
     /// table's `drop` does it): a node's contents are not the arena's to
     /// know.
     fn drop(&mut self) {
-        for (k, p) in self.chunks.iter().enumerate() {
-            // SAFETY: chunk `k` came from a `Vec` with this capacity; length
-            // 0 drops no element.
-            drop(unsafe { Vec::from_raw_parts(p.as_ptr(), 0, chunk_cap(k)) });
+        for (k, origin) in self.chunks.iter().enumerate() {
+            let p = origin.wrapping_add(chunk_start(k)).cast_mut();
+            // SAFETY: `p` is the address of chunk `k`, which came from a
+            // `Vec` with this capacity; length 0 drops no element.
+            drop(unsafe { Vec::from_raw_parts(p, 0, chunk_cap(k)) });
         }
     }
 }
@@ -291,15 +324,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn locate_walks_chunks_in_order() {
+    fn chunks_are_filled_in_order() {
         let mut i = 0u32;
         for k in 0..6usize {
-            for o in 0..chunk_cap(k) {
-                assert_eq!(locate(i), (k, o), "index {i}");
+            assert_eq!(chunk_start(k), i as usize);
+            for _ in 0..chunk_cap(k) {
+                assert_eq!(chunk_of(i), k, "index {i}");
                 i += 1;
             }
         }
-        assert_eq!(locate(MAX_NODES as u32 - 1).0, 27);
+        assert_eq!(chunk_of(MAX_NODES as u32 - 1), 27);
     }
 
     #[test]

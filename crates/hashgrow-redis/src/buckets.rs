@@ -1,6 +1,15 @@
 //! One hash table of `dict.c` (`ht_table[i]`): an array of bucket heads.
 
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Mutex, OnceLock};
+
 use crate::arena::NIL;
+
+/// Bucket arrays at least this big are freed on a helper thread (see
+/// [`Buckets::free_off_thread`]): 1 MiB, 128 Ki buckets. Below it,
+/// `free` costs microseconds (glibc serves blocks under its mmap
+/// threshold from the heap, without unmapping).
+pub(crate) const OFF_THREAD_BYTES: usize = 1 << 20;
 
 /// The bucket heads of one table: for each bucket its first node, or
 /// [`NIL`] when empty. An array of length 0 is `dict.c`'s `NULL` table
@@ -135,6 +144,33 @@ impl Buckets {
     /// [`stored_head`].
     pub(crate) fn as_ptr(&self) -> *const u64 {
         self.words.as_ptr()
+    }
+
+    /// Frees the array, on a helper thread when it is at least
+    /// [`OFF_THREAD_BYTES`] (what Redis itself does with big frees: its
+    /// `lazyfree` hands them to a background `bio` thread). The thread is
+    /// started by the first such free and lives for the process; if it
+    /// cannot be started, the array is freed here.
+    pub(crate) fn free_off_thread(self) {
+        if self.heap_bytes() < OFF_THREAD_BYTES {
+            return;
+        }
+        static FREER: OnceLock<Option<Mutex<Sender<Buckets>>>> = OnceLock::new();
+        let freer = FREER.get_or_init(|| {
+            let (tx, rx) = channel::<Buckets>();
+            std::thread::Builder::new()
+                .name("hashgrow-redis-free".into())
+                .spawn(move || rx.into_iter().for_each(drop))
+                .ok()
+                .map(|_| Mutex::new(tx))
+        });
+        if let Some(tx) = freer {
+            // A poisoned lock or a closed channel hands the table back in
+            // the error, and it is freed here.
+            if let Ok(tx) = tx.lock() {
+                let _ = tx.send(self);
+            }
+        }
     }
 
     /// Heap bytes of the array.

@@ -152,6 +152,7 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
         t
     }
 
+    #[inline]
     fn len(&self) -> usize {
         RedisTable::len(self)
     }
@@ -170,10 +171,12 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
         RedisTable::set_event_hook(self, hook);
     }
 
+    #[inline]
     unsafe fn entry(&self, slot: u32) -> (&K, &V) {
         self.nodes.key_value(slot)
     }
 
+    #[inline]
     unsafe fn entry_mut(&mut self, slot: u32) -> (&K, &mut V) {
         self.nodes.key_value_mut(slot)
     }
@@ -225,6 +228,7 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
         RedisTable::clear(self);
     }
 
+    #[inline]
     fn insert_vacant(
         &mut self,
         hash: u64,
@@ -297,6 +301,7 @@ where
 {
     /// `dictFind` without its rehash step, which `&self` cannot do; see
     /// [`find_mut`](RawLookup::find_mut).
+    #[inline]
     fn find(&self, hash: u64, key: &Q) -> Option<u32> {
         if self.is_empty() {
             return None;
@@ -306,6 +311,7 @@ where
 
     /// `dictFind`: nothing on an empty dict; else one rehash step (while
     /// rehashing), then the search of table 0 and table 1.
+    #[inline]
     fn find_mut(&mut self, hash: u64, key: &Q) -> Option<u32> {
         if self.is_empty() {
             return None;
@@ -317,6 +323,7 @@ where
     /// `dictAddRaw` up to the link: a rehash step (while rehashing), then
     /// `_dictKeyIndex`: `_dictExpandIfNeeded` first (so an update can
     /// start a rehash, as a SET of an existing key does), then the search.
+    #[inline]
     fn find_or_vacancy(
         &mut self,
         hash: u64,

@@ -382,3 +382,29 @@ fn values_drop_once_on_clear_drop_and_into_entries() {
     drop(t);
     assert_eq!(Arc::strong_count(&counter), 1);
 }
+
+#[test]
+fn a_large_old_table_freed_off_thread_leaves_the_dict_whole() {
+    use crate::buckets::OFF_THREAD_BYTES;
+    // Past 2 * OFF_THREAD_BYTES / 8 keys, a retired table 0 was as big as
+    // OFF_THREAD_BYTES and went to the helper thread.
+    let n = (2 * OFF_THREAD_BYTES / 8 + 1) as u64;
+    let hash = |k: u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut t = T::new();
+    let mut big_retired = 0;
+    for k in 0..n {
+        let size0 = t.table_size(0);
+        put(&mut t, hash(k), k, k);
+        // A rehash ended: table 1 became table 0, the old one was freed.
+        if t.table_size(0) != size0 && size0 * 8 >= OFF_THREAD_BYTES {
+            big_retired += 1;
+        }
+    }
+    assert!(big_retired >= 1, "no large table retired: {t:?}");
+    while t.rehash(100) {}
+    t.check_chains();
+    assert_eq!(t.len() as u64, n);
+    for k in (0..n).step_by(997) {
+        assert_eq!(get(&mut t, hash(k), k), Some(k));
+    }
+}
