@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times the real Redis 7.0 dict.c (bench.c beside this script) and then
-# hashgrow-redis's RedisMap (the `speed` example) on the same u64 keys with
+# hashgrow-redis's RedisMap (the `redis_speed` example) on the same u64 keys with
 # the same hash function (FxHash), and prints both.
 #   crates/hashgrow-redis/bench-c/run.sh [N] [R]
 # dict.c is not in this repository: it is the one the redis-dict oracle
@@ -39,6 +39,6 @@ cp "$src"/dict.c "$src"/dict.h "$src"/fmacros.h "$src"/siphash.c \
 
 if command -v cargo >/dev/null; then
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-  (cd "$root" && cargo run -q --release -p hashgrow-redis --example speed -- "$n" "$runs" redis) |
+  (cd "$root" && cargo run -q --release -p hashgrow-redis --example redis_speed -- "$n" "$runs" redis) |
     sed -n 's/^redis /RedisMap fx/p'
 fi

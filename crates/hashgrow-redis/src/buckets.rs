@@ -147,8 +147,13 @@ impl Buckets {
     }
 
     /// Frees the array, on a helper thread when it is at least
-    /// [`OFF_THREAD_BYTES`] (what Redis itself does with big frees: its
-    /// `lazyfree` hands them to a background `bio` thread). The thread is
+    /// [`OFF_THREAD_BYTES`]. `dict.c` frees the old table with `zfree` at
+    /// once, but under Redis's jemalloc that returns the pages to the OS
+    /// later (jemalloc purges dirty pages by decay, often on its own
+    /// background thread), whereas glibc unmaps a block this big right
+    /// away, inside the op, for a millisecond or more. Handing the array
+    /// to a thread keeps that cost off the op, as it is off Redis's
+    /// commands; no decision of `dict.c` depends on it. The thread is
     /// started by the first such free and lives for the process; if it
     /// cannot be started, the array is freed here.
     pub(crate) fn free_off_thread(self) {

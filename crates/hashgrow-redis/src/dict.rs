@@ -375,7 +375,7 @@ impl<K, V> RedisTable<K, V> {
     /// The end of `dictRehash`: table 0 is freed (`zfree(d->ht_table[0])`),
     /// table 1 takes its place. A large old table is handed to
     /// [`Buckets::free_off_thread`]: unmapping tens of megabytes of touched
-    /// pages took 1 to 2.6 ms in the op that ends a rehash (`worst_insert`
+    /// pages took 1 to 2.6 ms in the op that ends a rehash (`redis_worst_insert`
     /// example, 10M keys), more than all the rest of that op. When and how
     /// memory is returned decides nothing `dict.c` decides.
     fn finish_rehash(&mut self) {

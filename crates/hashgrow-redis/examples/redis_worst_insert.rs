@@ -2,7 +2,7 @@
 //! the slowest ones with what the map did in them (a rehash start or end,
 //! a new node chunk), to find where a single op's worst case comes from.
 //!
-//!     cargo run --release -p hashgrow-redis --example worst_insert [N]
+//!     cargo run --release -p hashgrow-redis --example redis_worst_insert [N]
 
 use std::time::Instant;
 

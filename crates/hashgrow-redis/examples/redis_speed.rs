@@ -4,7 +4,7 @@
 //! runs of each, interleaved so both see the same machine load. For quick
 //! iterations on the hot paths; `hashgrow compare` is the reference.
 //!
-//!     cargo run --release -p hashgrow-redis --example speed [N] [R] [redis|hashbrown]
+//!     cargo run --release -p hashgrow-redis --example redis_speed [N] [R] [redis|hashbrown]
 
 use std::hint::black_box;
 use std::time::Instant;
