@@ -17,8 +17,11 @@ use crate::{plots, report};
 /// Flags of `hashgrow compare`.
 #[derive(clap::Args)]
 pub struct CompareArgs {
-    /// Keys in the map: inserted from empty (insert, prealloc, lookup) or
-    /// kept steady (churn). At least 1.
+    /// Keys in the map: inserted from empty (insert, prealloc, lookup,
+    /// shrink) or kept steady (churn). From 1 to 50,000,000; a run that
+    /// would not fit in this machine's available memory (estimated from
+    /// the key type and about 100 bytes of map per entry) is refused
+    /// before it starts.
     #[arg(long, default_value_t = 1_000_000, value_parser = parse_n)]
     pub n: usize,
     /// What to run: insert (grow from empty), prealloc (the same with room
@@ -117,17 +120,71 @@ fn run_all<K: BenchKey>(
         Workload::Prealloc => vec![Workload::Insert, Workload::Prealloc],
         w => vec![w],
     };
-    let bar = progress_bar((strategies.len() * workloads.len()) as u64);
+    let total = strategies.len() * workloads.len();
+    let bar = progress_bar(total as u64);
+    let ticker = Ticker::start();
     let mut out = Vec::new();
     for &w in &workloads {
         for &s in strategies {
-            bar.set_message(format!("{} / {}", s.name(), w.name()));
+            let msg = format!("{} / {}", s.name(), w.name());
+            ticker.set(format!("{msg} ({} of {total})", out.len() + 1));
+            bar.set_message(msg);
             out.push(run_hashed(args.hasher, s, w, &keys, config));
             bar.inc(1);
         }
     }
     bar.finish_and_clear();
     out
+}
+
+/// Without a terminal (CI, a pipe, `nohup`), a line on stderr at least
+/// every 10 s saying what is running, so a long run is never silent.
+struct Ticker {
+    state: std::sync::Arc<(std::sync::Mutex<Option<String>>, std::sync::Condvar)>,
+}
+
+impl Ticker {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+    fn start() -> Ticker {
+        let state = std::sync::Arc::new((
+            std::sync::Mutex::new(Some(String::new())),
+            std::sync::Condvar::new(),
+        ));
+        if !std::io::stderr().is_terminal() {
+            let shared = std::sync::Arc::clone(&state);
+            let started = std::time::Instant::now();
+            std::thread::spawn(move || {
+                let (lock, wake) = &*shared;
+                let mut now = lock.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    now = wake
+                        .wait_timeout(now, Self::EVERY)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                    match &*now {
+                        None => return,
+                        Some(what) => eprintln!(
+                            "hashgrow: {:>4} s, running {what}",
+                            started.elapsed().as_secs()
+                        ),
+                    }
+                }
+            });
+        }
+        Ticker { state }
+    }
+
+    fn set(&self, what: String) {
+        *self.state.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(what);
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        *self.state.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.state.1.notify_all();
+    }
 }
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
@@ -154,10 +211,14 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
     } else {
         args.strategies.clone()
     };
-    // Check output paths before a long run, not after.
+    // Check output paths and memory before a long run, not after.
     for path in [&args.json, &args.csv].into_iter().flatten() {
         check_writable(path)?;
     }
+    if let Some(dir) = &args.plots {
+        check_plots_dir(dir)?;
+    }
+    check_memory(&args)?;
     let config = Config {
         repeat: usize::from(args.repeat),
         cron_every: args.cron.unwrap_or(if args.workload == Workload::Shrink {
@@ -208,6 +269,12 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
 }
 
 fn check_writable(path: &std::path::Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!(
+            "cannot write {}: it is a directory",
+            path.display()
+        ));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => std::path::Path::new("."),
@@ -220,4 +287,70 @@ fn check_writable(path: &std::path::Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// `--plots DIR` must be a directory or creatable as one.
+fn check_plots_dir(dir: &std::path::Path) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "cannot write plots into {}: it exists and is not a directory",
+            dir.display()
+        ));
+    }
+    let mut parent = dir.parent();
+    while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+        if p.exists() {
+            if !p.is_dir() {
+                return Err(format!(
+                    "cannot write plots into {}: {} is not a directory",
+                    dir.display(),
+                    p.display()
+                ));
+            }
+            break;
+        }
+        parent = p.parent();
+    }
+    Ok(())
+}
+
+/// Bytes a run of `n` keys needs at its peak, roughly: every key set the
+/// run prepares (present, absent, shuffled copies, churn's fresh keys)
+/// plus one map at a time, at about 100 bytes an entry during a grow.
+fn estimated_bytes(args: &CompareArgs) -> u64 {
+    let key = match args.keys {
+        KeyKind::U64 => 8,
+        KeyKind::Struct => 8,
+        KeyKind::String => 24 + 32,
+        KeyKind::Prefix => 24 + 64,
+    };
+    let n = args.n as u64;
+    let fresh = if args.workload == Workload::Churn {
+        10 * n
+    } else {
+        0
+    };
+    (3 * n + fresh) * key * 2 + n * (100 + key)
+}
+
+/// `MemAvailable` from `/proc/meminfo`, where there is one.
+fn available_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn check_memory(args: &CompareArgs) -> Result<(), String> {
+    let need = estimated_bytes(args);
+    match available_bytes() {
+        Some(have) if need > have => Err(format!(
+            "--n {} with {} keys needs about {:.1} GiB (keys, and about 100 bytes of map per entry), but only {:.1} GiB is available here; try a smaller --n",
+            args.n,
+            args.keys.name(),
+            need as f64 / (1u64 << 30) as f64,
+            have as f64 / (1u64 << 30) as f64
+        )),
+        _ => Ok(()),
+    }
 }

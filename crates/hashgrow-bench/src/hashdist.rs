@@ -31,10 +31,10 @@ const PREFIX_LEN: usize = 64;
 
 #[derive(clap::Args)]
 pub struct HashdistArgs {
-    /// Number of keys in each key set (at least 1).
+    /// Number of keys in each key set: from 1 to 10,000,000.
     #[arg(long, default_value_t = 100_000, value_parser = parse_n)]
     n: usize,
-    /// Number of buckets: a power of two, at least 2.
+    /// Number of buckets: a power of two from 2 to 16,777,216 (2^24).
     #[arg(long, default_value_t = 128, value_parser = parse_buckets)]
     buckets: usize,
     /// Also write the results as JSON to this file.

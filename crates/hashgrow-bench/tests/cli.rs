@@ -244,3 +244,45 @@ fn go_swiss_replay_prints_the_oracle_format() {
     );
     assert!(text.contains("table - depth 0 cap 16 used 9 growth_left 5 tombstones 0\n"));
 }
+
+/// Output paths are checked before any work: a directory given as a file,
+/// a file given as the plots directory.
+#[test]
+fn output_paths_are_checked_before_the_run() {
+    let dir = std::env::temp_dir();
+    let out = hashgrow(&["compare", "--n", "1000", "--json", dir.to_str().unwrap()]);
+    assert_rejected(&out, &["is a directory"]);
+    let file = script_file("not a directory");
+    let out = hashgrow(&["compare", "--n", "1000", "--plots", file.to_str().unwrap()]);
+    assert_rejected(&out, &["is not a directory"]);
+    let below = file.join("plots");
+    let out = hashgrow(&["compare", "--n", "1000", "--plots", below.to_str().unwrap()]);
+    assert_rejected(&out, &["is not a directory"]);
+    let _ = std::fs::remove_file(&file);
+}
+
+/// The limits a user can hit are in `--help`.
+#[test]
+fn help_states_the_limits() {
+    let out = hashgrow(&["compare", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("50,000,000"), "{text}");
+    let out = hashgrow(&["hashdist", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("10,000,000") && text.contains("2^24"),
+        "{text}"
+    );
+}
+
+/// Without a terminal, a run longer than 10 s says what it is doing.
+#[test]
+#[ignore = "takes over 10 s; run by hand: cargo test -p hashgrow-bench --test cli -- --ignored"]
+fn a_long_run_without_a_terminal_reports_progress() {
+    let out = hashgrow(&["compare", "--n", "3000000", "--strategies", "java,go,stw"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("hashgrow:") && stderr.contains("running"),
+        "{stderr}"
+    );
+}
