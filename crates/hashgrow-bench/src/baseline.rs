@@ -139,10 +139,10 @@ impl<M> Counted<M> {
     where
         M: BaselineMap<K, V>,
     {
-        Counted {
-            incremental: true,
-            ..Counted::new(map)
-        }
+        let mut counted = Counted::new(map);
+        counted.incremental = true;
+        counted.stats.modelled = true;
+        counted
     }
 }
 

@@ -245,6 +245,9 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
         println!();
         print!("{}", report::prealloc_savings(&runs));
     }
+    if let Some(note) = report::modelled_note(&runs) {
+        println!("{note}");
+    }
     println!(
         "latency percentiles come from a separate pass timing each op; they include the timer's own cost (~{} ns per op here)",
         runs.first().map_or(0, |r| r.timer_overhead_ns)

@@ -102,6 +102,9 @@ pub struct RunResult {
     pub ops_over_100us: u64,
     pub timer_overhead_ns: u64,
     pub entries_moved: u64,
+    /// The growth counters were modelled from the map's documented rule,
+    /// not observed (griddle): see `hashgrow::Stats::modelled`.
+    pub moved_modelled: bool,
     pub entries_moved_per_op: f64,
     pub max_moved_in_one_op: u64,
     pub grows: u64,
@@ -576,6 +579,7 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             lookup_miss_ns: if fills { median(misses) } else { 0.0 },
             timer_overhead_ns: overhead,
             entries_moved: sp.stats.entries_moved,
+            moved_modelled: sp.stats.modelled,
             entries_moved_per_op: sp.stats.entries_moved as f64 / ops as f64,
             max_moved_in_one_op: sp.max_moved_in_one_op,
             grows: sp.stats.grows,

@@ -56,9 +56,13 @@ pub struct Stats {
     pub growing: bool,
     /// Java-style: tree bins in the table now.
     pub tree_bins: u64,
-    /// Longest chain, bin or probe sequence now (entries), where the strategy
-    /// tracks it cheaply; computed on demand by some strategies.
-    pub longest_chain: u64,
+    /// `true` when the growth counters are **modelled** from the map's
+    /// documented rule rather than observed (griddle, whose incremental
+    /// moves the bench cannot see); reports mark such figures. The longest
+    /// chain is not a counter here: it costs a walk of the whole table,
+    /// so the strategies that have chains offer it on demand
+    /// (`GoTable::longest_chain`, `JavaTable::longest_bin`).
+    pub modelled: bool,
 
     // ---- Go 1.24+ (Swiss tables, extendible hashing) -------------------
     /// Go 1.24+: tables split in two (a full 1024-slot table replaced by two
