@@ -3,6 +3,13 @@
 //! the fastest. The project's real numbers come from `hashgrow compare`.
 //!
 //!     cargo run --release -p hashgrow-swiss --example speed [N] [ROUNDS]
+//!
+//! `SWISS_CALLGRIND=swiss` (or `hb`) fills that one map and looks every key
+//! up once (hits, then misses) in the functions `lookups_swiss` /
+//! `lookups_hb`, for counting instructions per lookup:
+//!
+//!     valgrind --tool=callgrind --toggle-collect='*lookups_*' \
+//!         target/release/examples/speed 200000
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -56,6 +63,20 @@ macro_rules! measure {
     }};
 }
 
+/// Every key of `keys` looked up once; the sum of the values found.
+#[inline(never)]
+fn lookups_swiss(m: &Sw, keys: &[u64]) -> u64 {
+    keys.iter()
+        .fold(0, |s, k| s.wrapping_add(m.get(k).copied().unwrap_or(1)))
+}
+
+/// The same with hashbrown.
+#[inline(never)]
+fn lookups_hb(m: &Hb, keys: &[u64]) -> u64 {
+    keys.iter()
+        .fold(0, |s, k| s.wrapping_add(m.get(k).copied().unwrap_or(1)))
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -65,6 +86,17 @@ fn main() {
     let rounds = args.get(1).copied().unwrap_or(7);
     let present: Vec<u64> = (0..n as u64).map(mix).collect();
     let absent: Vec<u64> = (n as u64..2 * n as u64).map(mix).collect();
+    if let Some(which) = std::env::var_os("SWISS_CALLGRIND") {
+        let s = if which == "hb" {
+            let m: Hb = present.iter().map(|&k| (k, k)).collect();
+            lookups_hb(&m, &present).wrapping_add(lookups_hb(&m, &absent))
+        } else {
+            let m: Sw = present.iter().map(|&k| (k, k)).collect();
+            lookups_swiss(&m, &present).wrapping_add(lookups_swiss(&m, &absent))
+        };
+        println!("{which:?}: {} hits and {} misses, sum {s}", n, n);
+        return;
+    }
     if std::env::var_os("SWISS_PAUSES").is_some() {
         // The slowest single inserts growing from empty, and what each did.
         let mut m = Sw::default();

@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 use hashgrow::{Event, EventHook, Stats};
 
 use crate::directory::{bytes_for_shape, can_allocate, shape_for_hint, DirEntry};
-use crate::group::{group_bytes, h2, DELETED, EMPTY, SLOTS};
+use crate::group::{group_bytes, h2, Ctrl, Pair, DELETED, EMPTY, SLOTS};
 use crate::table::{InsertPos, ProbeSeq, Table};
 
 /// Names one live entry of a [`SwissTable`]: a pointer to it (so that
@@ -262,43 +262,107 @@ impl<K, V> SwissTable<K, V> {
     }
 
     /// The directory entry for `hash` (`directoryIndex`: its top
-    /// `globalDepth` bits).
+    /// `globalDepth` bits), without a bounds check.
+    ///
+    /// # Safety
+    /// The directory is not empty (something was inserted once).
     #[inline(always)]
-    pub(crate) fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
-        let i = (hash >> self.dir_shift) as usize & (self.dir.len() - 1);
-        self.dir[i]
+    pub(crate) unsafe fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
+        debug_assert!(self.dir.len().is_power_of_two());
+        let i = (hash >> self.dir_shift) as usize & self.dir.len().wrapping_sub(1);
+        // SAFETY: the directory has `2^global_depth` entries (caller: at
+        // least one), and `i` is masked below that.
+        unsafe { *self.dir.get_unchecked(i) }
     }
 
     /// The table index serving `hash`.
     #[inline(always)]
     pub(crate) fn table_for(&self, hash: u64) -> usize {
-        self.dir_entry(hash).table()
+        let i = (hash >> self.dir_shift) as usize & self.dir.len().wrapping_sub(1);
+        self.dir[i].table()
     }
 
     /// Finds the entry whose key satisfies `eq` (`getWithKey`, or
     /// `getWithKeySmall`): the probe path of `hash`, testing the H2 matches
-    /// of each group, until a group with an empty slot. The small group is
-    /// probed as a one-group table; it may be full, hence the step bound
-    /// (a table always has an empty slot and never reaches it).
+    /// of each group, until a group with an empty slot.
+    ///
+    /// The path's first two groups are `h1 & mask` and the one after it
+    /// (`probeSeq.next` steps by 1 first), contiguous thanks to the copy of
+    /// group 0's word after the last: both are matched with one 16-byte
+    /// load, and the walk stops there if either has an empty slot. Matching
+    /// the second group when the first already ends the runtime's walk is
+    /// harmless: an entry never sits past a group with an empty slot on its
+    /// path (a delete leaves a tombstone in a group without one), so a
+    /// match there is another key's, which `eq` turns down. The small group
+    /// is probed as a one-group table (its pair is itself twice); it may be
+    /// full, hence the step bound on the rest of the walk (a table always
+    /// has an empty slot and never reaches it).
     #[inline(always)]
     pub fn find_with(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
         if self.len == 0 {
             return None;
         }
-        let e = self.dir_entry(hash);
+        // SAFETY: a map with entries has a directory.
+        let e = unsafe { self.dir_entry(hash) };
         let tag = h2(hash);
-        let (mask, slots) = (e.mask(), e.slots());
+        let slot_mask = e.slot_mask();
+        // The first group's first slot, `(h1 & mask) * 8`, in one mask:
+        // the same bits as `(hash >> 7) & mask`, shifted left by 3.
+        let first = (hash >> 4) as usize & slot_mask & !(SLOTS - 1);
+        // SAFETY: group `first / 8 <= mask`, and a table has `mask + 2`
+        // initialised control words (8 bytes each).
+        let pair = unsafe { Pair::load(e.ctrl.cast::<u8>().as_ptr().add(first).cast()) };
+        for i in pair.match_h2(tag) {
+            // Slot indices of the pair wrap past the last group to group 0.
+            let index = (first + i) & slot_mask;
+            // SAFETY: `index` is below the capacity of a live table.
+            let ptr = unsafe { e.slot(index) };
+            // SAFETY: an H2 match is a full slot, holding an entry.
+            if eq(unsafe { &ptr.as_ref().0 }) {
+                return Some(Slot {
+                    ptr,
+                    table: e.table,
+                    index: index as u32,
+                });
+            }
+        }
+        if pair.any_empty() {
+            return None;
+        }
+        Self::find_past_pair(e.ctrl, e.slot_mask(), e.table, hash, eq)
+    }
+
+    /// The rest of [`find_with`](Self::find_with)'s walk, a group at a
+    /// time from the path's third group: out of line, as few lookups get
+    /// here (about one miss in ten at the bench's loads), so that the
+    /// common path stays small enough to inline.
+    /// Takes the directory entry's fields one by one: passed whole, the
+    /// entry would go through memory.
+    #[inline(never)]
+    fn find_past_pair(
+        ctrl: NonNull<Ctrl>,
+        slot_mask: usize,
+        table: u32,
+        hash: u64,
+        mut eq: impl FnMut(&K) -> bool,
+    ) -> Option<Slot<K, V>> {
+        let e = DirEntry::<K, V>::new(ctrl, slot_mask, table);
+        let (tag, mask) = (h2(hash), e.mask());
         let mut seq = ProbeSeq::new(hash, mask);
+        seq.next();
         loop {
+            seq.next();
+            if seq.steps() > mask {
+                return None;
+            }
             // SAFETY: `offset <= mask`, the entry's table is live, and
             // every control word is initialised.
             let ctrl = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in ctrl.match_h2(tag) {
                 let index = seq.offset * SLOTS + i;
-                // SAFETY: `index` is inside the table's slots.
-                let ptr = unsafe { slots.add(index) };
-                // SAFETY: a full slot (its control byte is an H2) of a live
-                // group holds an initialised entry.
+                // SAFETY: `index` is below the table's capacity.
+                let ptr = unsafe { e.slot(index) };
+                // SAFETY: a full slot holds an entry.
                 if eq(unsafe { &ptr.as_ref().0 }) {
                     return Some(Slot {
                         ptr,
@@ -308,10 +372,6 @@ impl<K, V> SwissTable<K, V> {
                 }
             }
             if ctrl.match_empty().any() {
-                return None;
-            }
-            seq.next();
-            if seq.steps() > mask {
                 return None;
             }
         }
@@ -375,9 +435,9 @@ impl<K, V> SwissTable<K, V> {
         let tag = h2(hash);
         // Everything from the directory entry: going through the table's
         // header would put one more load before the control word's.
-        let e = self.dir_entry(hash);
-        let (mask, slots) = (e.mask(), e.slots());
-        let mut seq = ProbeSeq::new(hash, mask);
+        // SAFETY: a map past its small group has a directory.
+        let e = unsafe { self.dir_entry(hash) };
+        let mut seq = ProbeSeq::new(hash, e.mask());
         let mut first_deleted: Option<InsertPos> = None;
         loop {
             // SAFETY: `offset <= mask` of a live table; control words are
@@ -385,8 +445,8 @@ impl<K, V> SwissTable<K, V> {
             let c = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in c.match_h2(tag) {
                 let index = seq.offset * SLOTS + i;
-                // SAFETY: `index` is inside the table's slots.
-                let ptr = unsafe { slots.add(index) };
+                // SAFETY: `index` is below the table's capacity.
+                let ptr = unsafe { e.slot(index) };
                 // SAFETY: H2 match means a full slot, holding an entry.
                 if eq(unsafe { &ptr.as_ref().0 }) {
                     return Ok(Slot {
@@ -637,13 +697,14 @@ impl<K, V> SwissTable<K, V> {
                 for d in &self.dir[t.index..t.index + span] {
                     assert_eq!(d.table(), ti);
                     assert_eq!(d.ctrl, t.ctrl_ptr());
-                    assert_eq!(d.slots().cast(), t.slots_ptr());
                     assert_eq!(d.mask(), t.mask);
+                    assert_eq!(d.slot_mask(), t.capacity - 1);
                 }
                 assert!(
                     (0..=t.mask).any(|g| t.ctrl(g).match_empty().any()),
                     "table {ti} has an empty slot"
                 );
+                assert_eq!(t.ctrl(0), t.ctrl_copy(), "table {ti}: group 0's copy");
             }
             for g in 0..=t.mask {
                 for s in t.full(g) {

@@ -215,7 +215,9 @@ where
 {
     #[inline(always)]
     fn find(&self, hash: u64, key: &Q) -> Option<Slot<K, V>> {
-        self.find_with(hash, |k| k.borrow() == key)
+        // `move`: the closure holds the key's reference itself, not a
+        // reference to it (which would have to live in memory).
+        self.find_with(hash, move |k| k.borrow() == key)
     }
 
     #[inline]
