@@ -18,13 +18,14 @@ use crate::group::{group_bytes, Ctrl, SlotGroup, SLOTS};
 use crate::table::{slot_below, Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
 
 /// One directory entry: where the table serving this hash prefix keeps its
-/// control words (its slots lie below them in the same block), its
-/// capacity minus one, and which table that is. 16 bytes, so that a
+/// control words (its slots lie below them in the same block), where its
+/// last group's control word is, and which table that is. 16 bytes, so that a
 /// directory of 2048 entries (a million keys) stays in the L1 cache.
 pub(crate) struct DirEntry<K, V> {
     pub(crate) ctrl: NonNull<Ctrl>,
-    /// `capacity - 1`: the slot-index mask (the group mask is this >> 3).
-    pub(crate) slot_mask: u32,
+    /// `capacity - 8`: the byte offset of the last group's control word,
+    /// the group mask shifted left by 3 (a byte-offset mask).
+    pub(crate) last_group: u32,
     pub(crate) table: u32,
     marker: PhantomData<SlotGroup<K, V>>,
 }
@@ -38,15 +39,15 @@ impl<K, V> Copy for DirEntry<K, V> {}
 
 impl<K, V> DirEntry<K, V> {
     pub(crate) fn of(t: &Table<K, V>, table: usize) -> Self {
-        Self::new(t.ctrl_ptr(), t.capacity - 1, table as u32)
+        Self::new(t.ctrl_ptr(), t.capacity - SLOTS, table as u32)
     }
 
     /// An entry from its fields.
     #[inline(always)]
-    pub(crate) fn new(ctrl: NonNull<Ctrl>, slot_mask: usize, table: u32) -> Self {
+    pub(crate) fn new(ctrl: NonNull<Ctrl>, last_group: usize, table: u32) -> Self {
         DirEntry {
             ctrl,
-            slot_mask: slot_mask as u32,
+            last_group: last_group as u32,
             table,
             marker: PhantomData,
         }
@@ -55,13 +56,14 @@ impl<K, V> DirEntry<K, V> {
     /// The group mask (`groups.lengthMask`).
     #[inline(always)]
     pub(crate) fn mask(self) -> usize {
-        self.slot_mask as usize / SLOTS
+        self.last_group as usize / SLOTS
     }
 
-    /// The slot-index mask: `capacity - 1`.
+    /// The byte offset of the last group's control word, `capacity - 8`:
+    /// masks a byte offset to a group's word.
     #[inline(always)]
-    pub(crate) fn slot_mask(self) -> usize {
-        self.slot_mask as usize
+    pub(crate) fn last_group(self) -> usize {
+        self.last_group as usize
     }
 
     /// The table's position in the map's table list.

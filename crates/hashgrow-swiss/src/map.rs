@@ -3,12 +3,13 @@
 //! [`growth`](crate::growth) module does it.
 
 use std::fmt;
+use std::mem;
 use std::ptr::NonNull;
 
 use hashgrow::{Event, EventHook, Stats};
 
 use crate::directory::{bytes_for_shape, can_allocate, shape_for_hint, DirEntry};
-use crate::group::{group_bytes, h2, Ctrl, Pair, DELETED, EMPTY, SLOTS};
+use crate::group::{group_bytes, h2, Pair, DELETED, EMPTY, SLOTS};
 use crate::table::{InsertPos, ProbeSeq, Table};
 
 /// Names one live entry of a [`SwissTable`]: a pointer to it (so that
@@ -152,9 +153,12 @@ pub struct SwissTable<K, V> {
     pub(crate) tables: Vec<Table<K, V>>,
     /// `globalDepth`.
     pub(crate) global_depth: u8,
-    /// `(64 - global_depth) & 63`, so that depth 0 shifts by 0 and the
-    /// directory mask (0) picks entry 0.
+    /// `64 - global_depth - 4`: shifts a hash's top `global_depth` bits
+    /// to a byte offset in the directory (entries are 16 bytes), which
+    /// `dir_mask` then keeps (`directoryIndex`, pre-scaled).
     pub(crate) dir_shift: u32,
+    /// `(2^global_depth - 1) * 16`: the directory's last byte offset.
+    pub(crate) dir_mask: usize,
     /// Go's `dirLen == 0`: at most 8 entries, one group, no probing.
     pub(crate) small: bool,
     /// Live entries (`used`).
@@ -191,7 +195,8 @@ impl<K, V> SwissTable<K, V> {
             dir: Vec::new(),
             tables: Vec::new(),
             global_depth: 0,
-            dir_shift: 0,
+            dir_shift: 60,
+            dir_mask: 0,
             small: true,
             len: 0,
             next_id: 0,
@@ -241,7 +246,10 @@ impl<K, V> SwissTable<K, V> {
 
     pub(crate) fn set_global_depth(&mut self, depth: u8) {
         self.global_depth = depth;
-        self.dir_shift = (64 - u32::from(depth)) & 63;
+        const _: () = assert!(mem::size_of::<DirEntry<u8, u8>>() == 16);
+        // A directory of 2^60 entries cannot be allocated: no underflow.
+        self.dir_shift = 60 - u32::from(depth).min(60);
+        self.dir_mask = ((1usize << depth) - 1) * 16;
     }
 
     pub(crate) fn fresh_id(&mut self) -> u64 {
@@ -268,18 +276,19 @@ impl<K, V> SwissTable<K, V> {
     /// The directory is not empty (something was inserted once).
     #[inline(always)]
     pub(crate) unsafe fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
-        debug_assert!(self.dir.len().is_power_of_two());
-        let i = (hash >> self.dir_shift) as usize & self.dir.len().wrapping_sub(1);
-        // SAFETY: the directory has `2^global_depth` entries (caller: at
-        // least one), and `i` is masked below that.
-        unsafe { *self.dir.get_unchecked(i) }
+        debug_assert_eq!(self.dir_mask, (self.dir.len() - 1) * 16);
+        let offset = (hash >> self.dir_shift) as usize & self.dir_mask;
+        // SAFETY: the directory has `2^global_depth` entries of 16 bytes
+        // (caller: at least one), and `offset` is masked to the last one.
+        unsafe { self.dir.as_ptr().byte_add(offset).read() }
     }
 
     /// The table index serving `hash`.
     #[inline(always)]
     pub(crate) fn table_for(&self, hash: u64) -> usize {
-        let i = (hash >> self.dir_shift) as usize & self.dir.len().wrapping_sub(1);
-        self.dir[i].table()
+        assert!(!self.dir.is_empty());
+        // SAFETY: the directory is not empty.
+        unsafe { self.dir_entry(hash) }.table()
     }
 
     /// Finds the entry whose key satisfies `eq` (`getWithKey`, or
@@ -305,16 +314,17 @@ impl<K, V> SwissTable<K, V> {
         // SAFETY: a map with entries has a directory.
         let e = unsafe { self.dir_entry(hash) };
         let tag = h2(hash);
-        let slot_mask = e.slot_mask();
-        // The first group's first slot, `(h1 & mask) * 8`, in one mask:
-        // the same bits as `(hash >> 7) & mask`, shifted left by 3.
-        let first = (hash >> 4) as usize & slot_mask & !(SLOTS - 1);
-        // SAFETY: group `first / 8 <= mask`, and a table has `mask + 2`
-        // initialised control words (8 bytes each).
+        let last_group = e.last_group();
+        // The first group's control word, at byte `(h1 & mask) * 8`: the
+        // same bits as `(hash >> 7) & mask`, shifted left by 3, and that
+        // is also the index of the group's first slot.
+        let first = (hash >> 4) as usize & last_group;
+        // SAFETY: `first` is the offset of a group's word, and a table has
+        // `mask + 2` initialised control words.
         let pair = unsafe { Pair::load(e.ctrl.cast::<u8>().as_ptr().add(first).cast()) };
         for i in pair.match_h2(tag) {
             // Slot indices of the pair wrap past the last group to group 0.
-            let index = (first + i) & slot_mask;
+            let index = (first + i) & (last_group + SLOTS - 1);
             // SAFETY: `index` is below the capacity of a live table.
             let ptr = unsafe { e.slot(index) };
             // SAFETY: an H2 match is a full slot, holding an entry.
@@ -329,24 +339,17 @@ impl<K, V> SwissTable<K, V> {
         if pair.any_empty() {
             return None;
         }
-        Self::find_past_pair(e.ctrl, e.slot_mask(), e.table, hash, eq)
+        self.find_past_pair(hash, eq)
     }
 
     /// The rest of [`find_with`](Self::find_with)'s walk, a group at a
     /// time from the path's third group: out of line, as few lookups get
     /// here (about one miss in ten at the bench's loads), so that the
     /// common path stays small enough to inline.
-    /// Takes the directory entry's fields one by one: passed whole, the
-    /// entry would go through memory.
     #[inline(never)]
-    fn find_past_pair(
-        ctrl: NonNull<Ctrl>,
-        slot_mask: usize,
-        table: u32,
-        hash: u64,
-        mut eq: impl FnMut(&K) -> bool,
-    ) -> Option<Slot<K, V>> {
-        let e = DirEntry::<K, V>::new(ctrl, slot_mask, table);
+    fn find_past_pair(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
+        // SAFETY: `find_with` found the map not empty.
+        let e = unsafe { self.dir_entry(hash) };
         let (tag, mask) = (h2(hash), e.mask());
         let mut seq = ProbeSeq::new(hash, mask);
         seq.next();
@@ -698,7 +701,7 @@ impl<K, V> SwissTable<K, V> {
                     assert_eq!(d.table(), ti);
                     assert_eq!(d.ctrl, t.ctrl_ptr());
                     assert_eq!(d.mask(), t.mask);
-                    assert_eq!(d.slot_mask(), t.capacity - 1);
+                    assert_eq!(d.last_group(), t.capacity - SLOTS);
                 }
                 assert!(
                     (0..=t.mask).any(|g| t.ctrl(g).match_empty().any()),

@@ -147,6 +147,7 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         mem::swap(&mut out.tables, &mut self.tables);
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
+        out.dir_mask = self.dir_mask;
         out.small = self.small;
         out.len = self.len;
         out.next_id = self.next_id;
