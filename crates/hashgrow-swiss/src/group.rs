@@ -136,27 +136,24 @@ impl Ctrl {
 mod imp {
     //! SSE2: the 8 control bytes in the low half of a vector register (the
     //! high half zero, masked off), one compare and one `pmovmskb`.
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_cvtsi64_si128, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_set1_epi64x, _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_cvtsi64_si128, _mm_movemask_epi8};
 
-    use super::{BitMask, Ctrl, PairMask};
-
-    pub(super) type PairWord = __m128i;
-    pub(super) type PairBits = u32;
+    use super::{BitMask, LSB};
 
     pub(super) const STRIDE: u32 = 1;
     pub(super) const ALL: u64 = 0xff;
 
-    /// Slots whose control byte is `b`.
+    /// Slots whose control byte is `b`. Only the low 8 lanes count, so `b`
+    /// is spread over a `u64` by a multiply and moved in as is: fewer
+    /// instructions than `_mm_set1_epi8`'s byte shuffles.
     #[inline(always)]
     pub(super) fn match_byte(w: u64, b: u8) -> BitMask {
+        let b = (LSB * u64::from(b)) as i64;
         // SAFETY: SSE2 is available (cfg above); these are register ops.
         let m = unsafe {
             _mm_movemask_epi8(_mm_cmpeq_epi8(
                 _mm_cvtsi64_si128(w as i64),
-                _mm_set1_epi8(b as i8),
+                _mm_cvtsi64_si128(b),
             ))
         };
         BitMask(m as u64 & ALL)
@@ -169,58 +166,16 @@ mod imp {
         let m = unsafe { _mm_movemask_epi8(_mm_cvtsi64_si128(w as i64)) };
         BitMask(m as u64 & ALL)
     }
-
-    /// The two words from `p` as one vector (little-endian: the first
-    /// word's bytes are lanes 0..8, as in `Ctrl::get`).
-    ///
-    /// # Safety
-    /// 16 readable bytes at `p`.
-    #[inline(always)]
-    pub(super) unsafe fn load_pair(p: *const Ctrl) -> __m128i {
-        // SAFETY: the caller's; `loadu` needs no alignment.
-        unsafe { _mm_loadu_si128(p.cast()) }
-    }
-
-    /// Lanes of the pair equal to `b`: one bit a lane. `b` is spread over
-    /// a `u64` by a multiply and the vector is that word twice: fewer
-    /// instructions than `_mm_set1_epi8`'s byte shuffles.
-    #[inline(always)]
-    pub(super) fn match_pair(w: __m128i, b: u8) -> PairMask {
-        let b = (super::LSB * u64::from(b)) as i64;
-        // SAFETY: SSE2 is available (cfg above); register ops.
-        let m = unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(w, _mm_set1_epi64x(b))) };
-        PairMask(m as u32)
-    }
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 mod imp {
     //! SWAR on the `u64`: lane `i` is byte `i`; a result is the top bit of
     //! each qualifying lane.
-    use super::{BitMask, Ctrl, PairMask, LSB, MSB};
+    use super::{BitMask, LSB, MSB};
 
     pub(super) const STRIDE: u32 = 8;
     pub(super) const ALL: u64 = MSB;
-
-    pub(super) type PairWord = (u64, u64);
-    pub(super) type PairBits = u128;
-
-    /// The two words from `p`.
-    ///
-    /// # Safety
-    /// Two readable, initialised words at `p`.
-    #[inline(always)]
-    pub(super) unsafe fn load_pair(p: *const Ctrl) -> (u64, u64) {
-        // SAFETY: the caller's.
-        unsafe { ((*p).0, (*p.add(1)).0) }
-    }
-
-    /// Lanes of the pair equal to `b`: bit 7 of byte `i` of the 128 bits.
-    #[inline(always)]
-    pub(super) fn match_pair(w: (u64, u64), b: u8) -> PairMask {
-        let (lo, hi) = (match_byte(w.0, b).0, match_byte(w.1, b).0);
-        PairMask(u128::from(lo) | u128::from(hi) << 64)
-    }
 
     /// Slots whose control byte is `b`, exactly: a lane is zero after the
     /// xor iff it matched, and this zero-lane test does not carry between
@@ -236,59 +191,6 @@ mod imp {
     #[inline(always)]
     pub(super) fn match_top_bit(w: u64) -> BitMask {
         BitMask(w & MSB)
-    }
-}
-
-/// Two consecutive groups' control words, matched at once: group `g` and
-/// the next one, `g + 1` (modulo the group count), which are the first two
-/// groups of every probe sequence (`probeSeq` steps by 1 first). A table
-/// keeps a copy of group 0's word after its last one so that the pair of
-/// the last group is contiguous too (see [`Table`](crate::table::Table)).
-#[derive(Clone, Copy)]
-pub(crate) struct Pair(imp::PairWord);
-
-impl Pair {
-    /// The control words at `p` and `p + 1`.
-    ///
-    /// # Safety
-    /// Both words are readable and initialised.
-    #[inline(always)]
-    pub(crate) unsafe fn load(p: *const Ctrl) -> Pair {
-        // SAFETY: the caller's.
-        Pair(unsafe { imp::load_pair(p) })
-    }
-
-    /// Full slots whose control byte is `h2`, in either group: bit `i` of
-    /// the set stands for slot `i % 8` of the first group if `i < 8`, of
-    /// the second else (so `g * 8 + i` is the slot index, modulo the
-    /// capacity).
-    #[inline(always)]
-    pub(crate) fn match_h2(self, h2: u8) -> PairMask {
-        imp::match_pair(self.0, h2)
-    }
-
-    /// Whether either group has an empty slot.
-    #[inline(always)]
-    pub(crate) fn any_empty(self) -> bool {
-        imp::match_pair(self.0, EMPTY).0 != 0
-    }
-}
-
-/// A set of slots of a [`Pair`] of groups, lowest first.
-#[derive(Clone, Copy)]
-pub(crate) struct PairMask(imp::PairBits);
-
-impl Iterator for PairMask {
-    type Item = usize;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let i = (self.0.trailing_zeros() / imp::STRIDE) as usize;
-        self.0 &= self.0 - 1;
-        Some(i)
     }
 }
 

@@ -66,18 +66,16 @@ pub(crate) struct InsertPos {
 /// A Swiss table (`table` in table.go).
 ///
 /// Memory: one allocation holding the `capacity / 8` groups' slots, then
-/// the `capacity / 8` control words and one more: a copy of group 0's word,
-/// so that the last group and the group after it (group 0, the second group
-/// of its probe sequence) can be read as one contiguous pair. Slot `j`
-/// (`group * 8 + slot`) lies `j + 1` entries below the control words, so
-/// the control-word pointer alone locates everything. The runtime
+/// their `capacity / 8` control words. Slot `j` (`group * 8 + slot`) lies
+/// `j + 1` entries below the control words, so the control-word pointer
+/// alone locates everything (as in hashbrown). The runtime
 /// interleaves each control word with its group's slots; keeping the words
 /// together (1 KiB for a full-size table) keeps them in cache, so a probe
 /// costs a cache miss only for the slot it reads, as in hashbrown. The
 /// groups, slots and every decision are the runtime's.
 pub(crate) struct Table<K, V> {
-    /// `capacity / 8 + 1` control words, all initialised; the slots lie
-    /// below them, in the same allocation.
+    /// `capacity / 8` control words, all initialised; the slots lie below
+    /// them, in the same allocation.
     ctrl: NonNull<Ctrl>,
     /// Group count minus one (`groups.lengthMask`).
     pub(crate) mask: usize,
@@ -109,8 +107,8 @@ impl<K, V> Table<K, V> {
         let base = NonNull::new(unsafe { alloc::alloc(layout) })?;
         // SAFETY: `ctrl_at` is inside the block (from `Layout::extend`).
         let ctrl = unsafe { base.add(ctrl_at) }.cast::<Ctrl>();
-        for i in 0..=n {
-            // SAFETY: the block ends with `n + 1` control words.
+        for i in 0..n {
+            // SAFETY: the block ends with `n` control words.
             unsafe { ctrl.as_ptr().add(i).write(Ctrl(ALL_EMPTY)) };
         }
         let mut t = Table {
@@ -139,13 +137,13 @@ impl<K, V> Table<K, V> {
         }
     }
 
-    /// The block of `n` groups: their slots first, then `n + 1` control
+    /// The block of `n` groups: their slots first, then their `n` control
     /// words; and where the control words start. That offset is exactly the
     /// slots' size (`8 n` entries, a multiple of 8 bytes, so no padding),
     /// which puts slot `j` at `ctrl - (j + 1)` entries.
     fn layout(n: usize) -> Option<(Layout, usize)> {
         let slots = Layout::array::<SlotGroup<K, V>>(n).ok()?;
-        let ctrl = Layout::array::<Ctrl>(n.checked_add(1)?).ok()?;
+        let ctrl = Layout::array::<Ctrl>(n).ok()?;
         let (layout, ctrl_at) = slots.extend(ctrl).ok()?;
         debug_assert_eq!(ctrl_at, n * mem::size_of::<SlotGroup<K, V>>());
         Some((layout, ctrl_at))
@@ -191,25 +189,12 @@ impl<K, V> Table<K, V> {
         unsafe { *self.ctrl.as_ptr().add(i) }
     }
 
-    /// The copy of group 0's word after the last group (checks).
-    pub(crate) fn ctrl_copy(&self) -> Ctrl {
-        // SAFETY: the table has `mask + 2` initialised words.
-        unsafe { *self.ctrl.as_ptr().add(self.mask + 1) }
-    }
-
-    /// Writes group `g`'s control word, and its copy after the last group
-    /// if `g` is group 0.
+    /// Writes group `g`'s control word.
     #[inline(always)]
     fn write_ctrl(&mut self, g: usize, c: Ctrl) {
         debug_assert!(g <= self.mask);
-        // SAFETY: `g <= mask` and `mask + 1` are among the `mask + 2` words;
-        // `&mut self` is unique.
-        unsafe {
-            self.ctrl.as_ptr().add(g).write(c);
-            if g == 0 {
-                self.ctrl.as_ptr().add(self.mask + 1).write(c);
-            }
-        }
+        // SAFETY: `g <= mask`; `&mut self` is unique.
+        unsafe { self.ctrl.as_ptr().add(g).write(c) }
     }
 
     /// Sets slot `slot` of group `group`'s control byte.

@@ -369,7 +369,7 @@ fn raw_iteration_visits_every_entry_once_and_survives_removals() {
 }
 
 #[test]
-fn lookups_wrap_to_group_0_and_walk_past_the_first_two_groups() {
+fn lookups_wrap_to_group_0_and_walk_past_the_first_groups() {
     // A key (= its hash, pass-through) whose probe starts at group `g` of a
     // table of `groups` groups, with H2 `tag`.
     let key = |g: u64, groups: u64, j: u64, tag: u64| ((j * groups + g) << 7) | tag;
@@ -383,7 +383,7 @@ fn lookups_wrap_to_group_0_and_walk_past_the_first_two_groups() {
     assert_eq!(m.get(&key(0, 1, 3, 5)), Some(&3));
 
     // 16 slots (2 groups): 8 keys starting at group 1 fill it, the 9th
-    // wraps to group 0, the path's second group (the copied word).
+    // wraps to group 0, the path's second group.
     let mut m = map();
     for j in 0..9 {
         m.insert(key(1, 2, j, j % 3), j);
@@ -394,13 +394,13 @@ fn lookups_wrap_to_group_0_and_walk_past_the_first_two_groups() {
         assert_eq!(m.get(&key(1, 2, j, j % 3)), Some(&j), "key {j}");
     }
     assert_eq!(m.get(&key(1, 2, 50, 1)), None);
-    // A removal in group 0 keeps its copy in step.
+    // A removal in group 0, found past the full group 1.
     assert_eq!(m.remove(&key(1, 2, 8, 2)), Some(8));
     m.check_invariants();
     assert_eq!(m.get(&key(1, 2, 8, 2)), None);
 
     // 32 slots (4 groups): keys starting at group 1 fill groups 1 and 2,
-    // then go to group 0 (1 + 1 + 2, wrapped): found past the pair.
+    // then go to group 0 (1 + 1 + 2, wrapped): the path's third group.
     let mut m = SwissMap::with_capacity_and_hasher(20, Pass);
     for j in 0..20 {
         m.insert(key(1, 4, j, 7), j);
