@@ -94,7 +94,7 @@ impl<K, V> SwissTable<K, V> {
         let old_slots = self.total_slots();
         let mut new = Building(Some(Table::new(
             new_capacity,
-            old.index,
+            old.prefix,
             old.local_depth,
             id,
         )));
@@ -183,13 +183,14 @@ impl<K, V> SwissTable<K, V> {
                 dir.push(*e);
             }
             self.dir = dir;
-            for t in &mut self.tables {
-                t.index *= 2;
-            }
+            // The runtime doubles every table's `index` here; a prefix
+            // does not change.
             self.set_global_depth(self.global_depth + 1);
         }
-        left.index = self.tables[ti].index;
-        right.index = left.index + (1 << (self.global_depth - left.local_depth));
+        // `left.index = t.index`, `right.index = left.index + 2^(globalDepth
+        // - localDepth)`: the old prefix with one more bit, 0 and 1.
+        left.prefix = 2 * self.tables[ti].prefix;
+        right.prefix = left.prefix + 1;
         self.slots += left.capacity + right.capacity;
         let old = std::mem::replace(&mut self.tables[ti], left);
         self.slots -= old.capacity;
@@ -205,8 +206,9 @@ impl<K, V> SwissTable<K, V> {
     fn replace_table(&mut self, ti: usize) {
         let t = &self.tables[ti];
         let span = 1usize << (self.global_depth - t.local_depth);
+        let index = self.table_index(t);
         let entry = DirEntry::of(t, ti);
-        for e in &mut self.dir[t.index..t.index + span] {
+        for e in &mut self.dir[index..index + span] {
             *e = entry;
         }
     }

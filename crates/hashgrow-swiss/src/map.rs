@@ -252,6 +252,11 @@ impl<K, V> SwissTable<K, V> {
         self.dir_mask = ((1usize << depth) - 1) * 16;
     }
 
+    /// A table's first directory entry (the runtime's `table.index`).
+    pub(crate) fn table_index(&self, t: &Table<K, V>) -> usize {
+        t.prefix << (self.global_depth - t.local_depth)
+    }
+
     pub(crate) fn fresh_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id - 1
@@ -689,8 +694,9 @@ impl<K, V> SwissTable<K, V> {
                 assert_eq!(t.count_deleted(), t.tombstones(), "table {ti} tombstones");
                 assert!(t.local_depth <= self.global_depth);
                 let span = 1usize << (self.global_depth - t.local_depth);
-                assert_eq!(t.index % span, 0, "table {ti} index aligned");
-                for d in &self.dir[t.index..t.index + span] {
+                let index = self.table_index(t);
+                assert!(t.prefix < 1 << t.local_depth, "table {ti} prefix");
+                for d in &self.dir[index..index + span] {
                     assert_eq!(d.table(), ti);
                     assert_eq!(d.ctrl, t.ctrl_ptr());
                     assert_eq!(d.mask(), t.mask);

@@ -88,8 +88,13 @@ pub(crate) struct Table<K, V> {
     pub(crate) growth_left: usize,
     /// Hash bits that select this table in the directory (`localDepth`).
     pub(crate) local_depth: u8,
-    /// First directory index pointing here (`index`).
-    pub(crate) index: usize,
+    /// The hash prefix this table serves: the top `local_depth` bits of
+    /// its hashes. The runtime keeps `index`, the first directory entry
+    /// pointing here, which is `prefix << (globalDepth - localDepth)`
+    /// ([`SwissTable::table_index`](crate::SwissTable)): it must double
+    /// every table's `index` when the directory doubles, a pass over all
+    /// the tables that the prefix, unchanged by a doubling, does without.
+    pub(crate) prefix: usize,
     /// Identity for observers (the oracle compares table pointers): a new
     /// number for every table ever made by the map.
     pub(crate) id: u64,
@@ -99,7 +104,12 @@ pub(crate) struct Table<K, V> {
 impl<K, V> Table<K, V> {
     /// `newTable`: at least 8 slots, rounded up to a power of two, all
     /// empty. `None` if the allocator refuses.
-    pub(crate) fn try_new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Option<Self> {
+    pub(crate) fn try_new(
+        capacity: usize,
+        prefix: usize,
+        local_depth: u8,
+        id: u64,
+    ) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
         let n = capacity / SLOTS;
         let (layout, ctrl_at) = Self::layout(n)?;
@@ -118,7 +128,7 @@ impl<K, V> Table<K, V> {
             used: 0,
             growth_left: 0,
             local_depth,
-            index,
+            prefix,
             id,
             marker: PhantomData,
         };
@@ -127,8 +137,8 @@ impl<K, V> Table<K, V> {
     }
 
     /// `newTable`, aborting like any collection if memory is exhausted.
-    pub(crate) fn new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Self {
-        match Self::try_new(capacity, index, local_depth, id) {
+    pub(crate) fn new(capacity: usize, prefix: usize, local_depth: u8, id: u64) -> Self {
+        match Self::try_new(capacity, prefix, local_depth, id) {
             Some(t) => t,
             None => {
                 let n = capacity.max(SLOTS).next_power_of_two() / SLOTS;
