@@ -148,6 +148,12 @@ pub struct SwissTable<K, V> {
     /// (Go's `dirPtr == nil`); one entry pointing at the small group while
     /// `small`.
     pub(crate) dir: Vec<DirEntry<K, V>>,
+    /// The block the next directory doubling will fill: room for twice the
+    /// directory, written a little at each split (`next_dir_touched`
+    /// entries so far) so that its pages are mapped before the doubling
+    /// needs them (`prepare_next_dir`). Holds no entry.
+    pub(crate) next_dir: Vec<DirEntry<K, V>>,
+    pub(crate) next_dir_touched: usize,
     /// The distinct tables (the small group as a one-group table while
     /// `small`). Not in directory order: a split puts its right half last.
     pub(crate) tables: Vec<Table<K, V>>,
@@ -193,6 +199,8 @@ impl<K, V> SwissTable<K, V> {
     pub const fn new() -> Self {
         SwissTable {
             dir: Vec::new(),
+            next_dir: Vec::new(),
+            next_dir_touched: 0,
             tables: Vec::new(),
             global_depth: 0,
             dir_shift: 60,

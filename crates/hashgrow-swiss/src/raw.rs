@@ -145,6 +145,8 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         let mut out = SwissTable::new();
         mem::swap(&mut out.dir, &mut self.dir);
         mem::swap(&mut out.tables, &mut self.tables);
+        self.next_dir = Vec::new();
+        self.next_dir_touched = 0;
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
         out.dir_mask = self.dir_mask;
