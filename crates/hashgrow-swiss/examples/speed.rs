@@ -120,6 +120,9 @@ fn main() {
                 usize::from(s.grows != g)
             };
             max[kind] = max[kind].max(e);
+            if std::env::var_os("SWISS_PAUSES_ALL").is_some() && kind > 0 && e > 30_000 {
+                println!("{e:>9} ns  op {i:>9}  dir doubled {}", kind == 2);
+            }
             if worst.len() < 20 || e > worst[worst.len() - 1].0 {
                 worst.push((
                     e,

@@ -214,9 +214,18 @@ impl<K, V> SwissTable<K, V> {
     /// there are about `2^globalDepth` splits between doublings (every
     /// table splits once), enough for 32 times the block. The allocation
     /// itself maps nothing.
+    ///
+    /// The table list gets the same care: it grows by doubling, and would
+    /// reach its capacity (a power of two) on the very split that doubles
+    /// the directory, since that happens when the tables number a power of
+    /// two plus one. Reserving room for twice the directory's entries moves
+    /// that copy to the first split after a doubling, its own insert.
     fn prepare_next_dir(&mut self) {
         const STEP: usize = 64;
         let want = 2 * self.dir.len();
+        if self.tables.capacity() < want {
+            self.tables.reserve_exact(want - self.tables.len());
+        }
         if self.next_dir.capacity() < want {
             self.next_dir = Vec::with_capacity(want);
             self.next_dir_touched = 0;
