@@ -3,6 +3,20 @@
 //! the fastest. The project's real numbers come from `hashgrow compare`.
 //!
 //!     cargo run --release -p hashgrow-swiss --example speed [N] [ROUNDS]
+//!
+//! `SWISS_PAUSES=1` grows a map to N keys timing every insert: the 20
+//! slowest, and the slowest that grew nothing (preemption, page faults),
+//! that grew or split a table, and that doubled the directory.
+//! `SWISS_PAUSES_ALL=1` also lists every growing insert over 30 us;
+//! `SWISS_PAUSES_WARM=1` grows and drops a map first, so that the measured
+//! one reuses memory already touched (no first-touch page faults).
+//!
+//! `SWISS_CALLGRIND=swiss` (or `hb`) fills that one map and looks every key
+//! up once (hits, then misses) in the functions `lookups_swiss` /
+//! `lookups_hb`, for counting instructions per lookup:
+//!
+//!     valgrind --tool=callgrind --toggle-collect='*lookups_*' \
+//!         target/release/examples/speed 200000
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -56,6 +70,20 @@ macro_rules! measure {
     }};
 }
 
+/// Every key of `keys` looked up once; the sum of the values found.
+#[inline(never)]
+fn lookups_swiss(m: &Sw, keys: &[u64]) -> u64 {
+    keys.iter()
+        .fold(0, |s, k| s.wrapping_add(m.get(k).copied().unwrap_or(1)))
+}
+
+/// The same with hashbrown.
+#[inline(never)]
+fn lookups_hb(m: &Hb, keys: &[u64]) -> u64 {
+    keys.iter()
+        .fold(0, |s, k| s.wrapping_add(m.get(k).copied().unwrap_or(1)))
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -65,17 +93,47 @@ fn main() {
     let rounds = args.get(1).copied().unwrap_or(7);
     let present: Vec<u64> = (0..n as u64).map(mix).collect();
     let absent: Vec<u64> = (n as u64..2 * n as u64).map(mix).collect();
+    if let Some(which) = std::env::var_os("SWISS_CALLGRIND") {
+        let s = if which == "hb" {
+            let m: Hb = present.iter().map(|&k| (k, k)).collect();
+            lookups_hb(&m, &present).wrapping_add(lookups_hb(&m, &absent))
+        } else {
+            let m: Sw = present.iter().map(|&k| (k, k)).collect();
+            lookups_swiss(&m, &present).wrapping_add(lookups_swiss(&m, &absent))
+        };
+        println!("{which:?}: {} hits and {} misses, sum {s}", n, n);
+        return;
+    }
     if std::env::var_os("SWISS_PAUSES").is_some() {
         // The slowest single inserts growing from empty, and what each did.
+        if std::env::var_os("SWISS_PAUSES_WARM").is_some() {
+            // Grow and drop a map first: the measured one then reuses
+            // memory the process has already touched (no first-touch page
+            // faults from the kernel or the hypervisor).
+            let m: Sw = present.iter().map(|&k| (k, k)).collect();
+            drop(black_box(m));
+        }
         let mut m = Sw::default();
         let mut worst: Vec<(u128, usize, u64, u64, u64)> = Vec::new();
+        // The slowest insert that grew nothing, that grew or split a
+        // table, and that also doubled the directory.
+        let mut max = [0u128; 3];
         for (i, &k) in present.iter().enumerate() {
             let (g, d) = (m.stats().grows, m.stats().directory_depth);
             let t = Instant::now();
             m.insert(k, k);
             let e = t.elapsed().as_nanos();
+            let s = m.stats();
+            let kind = if s.directory_depth != d {
+                2
+            } else {
+                usize::from(s.grows != g)
+            };
+            max[kind] = max[kind].max(e);
+            if std::env::var_os("SWISS_PAUSES_ALL").is_some() && kind > 0 && e > 30_000 {
+                println!("{e:>9} ns  op {i:>9}  dir doubled {}", kind == 2);
+            }
             if worst.len() < 20 || e > worst[worst.len() - 1].0 {
-                let s = m.stats();
                 worst.push((
                     e,
                     i,
@@ -92,6 +150,13 @@ fn main() {
                 "{:>9} ns  op {i:>9}  grows {g}  dir doubled {d}  tables {t}",
                 e
             );
+        }
+        for (what, e) in [
+            ("no growth", max[0]),
+            ("a table grown or split", max[1]),
+            ("a split that doubled the directory", max[2]),
+        ] {
+            println!("slowest insert with {what}: {e} ns");
         }
         return;
     }

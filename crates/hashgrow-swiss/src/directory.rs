@@ -5,8 +5,9 @@
 //!
 //! A table of `localDepth` d < globalDepth fills `2^(globalDepth - d)`
 //! consecutive entries from its `index`. Each entry keeps a copy of its
-//! table's control-word and slot pointers and its mask, so a lookup goes
-//! from the hash to the control word in two dependent loads.
+//! table's control-word pointer (the slots lie below the words) and its
+//! slot mask, so a lookup goes from the hash to the control word in two
+//! dependent loads.
 
 use std::alloc::{self, Layout};
 use std::marker::PhantomData;
@@ -14,15 +15,17 @@ use std::mem;
 use std::ptr::NonNull;
 
 use crate::group::{group_bytes, Ctrl, SlotGroup, SLOTS};
-use crate::table::{Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
+use crate::table::{slot_below, Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
 
 /// One directory entry: where the table serving this hash prefix keeps its
-/// control words (its slots follow them in the same block), its group mask,
-/// and which table that is. 16 bytes, so that a directory of 2048 entries
-/// (a million keys) stays in the L1 cache.
+/// control words (its slots lie below them in the same block), where its
+/// last group's control word is, and which table that is. 16 bytes, so that a
+/// directory of 2048 entries (a million keys) stays in the L1 cache.
 pub(crate) struct DirEntry<K, V> {
     pub(crate) ctrl: NonNull<Ctrl>,
-    pub(crate) mask: u32,
+    /// `capacity - 8`: the byte offset of the last group's control word,
+    /// the group mask shifted left by 3 (a byte-offset mask).
+    pub(crate) last_group: u32,
     pub(crate) table: u32,
     marker: PhantomData<SlotGroup<K, V>>,
 }
@@ -36,26 +39,31 @@ impl<K, V> Copy for DirEntry<K, V> {}
 
 impl<K, V> DirEntry<K, V> {
     pub(crate) fn of(t: &Table<K, V>, table: usize) -> Self {
-        debug_assert_eq!(Table::<K, V>::slots_offset(t.mask + 1), {
-            // SAFETY: both pointers are into the table's block.
-            unsafe {
-                t.slots_ptr()
-                    .cast::<u8>()
-                    .offset_from(t.ctrl_ptr().cast::<u8>()) as usize
-            }
-        });
+        Self::new(t.ctrl_ptr(), t.capacity - SLOTS, table as u32)
+    }
+
+    /// An entry from its fields.
+    #[inline(always)]
+    pub(crate) fn new(ctrl: NonNull<Ctrl>, last_group: usize, table: u32) -> Self {
         DirEntry {
-            ctrl: t.ctrl_ptr(),
-            mask: t.mask as u32,
-            table: table as u32,
+            ctrl,
+            last_group: last_group as u32,
+            table,
             marker: PhantomData,
         }
     }
 
-    /// The group mask.
+    /// The group mask (`groups.lengthMask`).
     #[inline(always)]
     pub(crate) fn mask(self) -> usize {
-        self.mask as usize
+        self.last_group as usize / SLOTS
+    }
+
+    /// The byte offset of the last group's control word, `capacity - 8`:
+    /// masks a byte offset to a group's word.
+    #[inline(always)]
+    pub(crate) fn last_group(self) -> usize {
+        self.last_group as usize
     }
 
     /// The table's position in the map's table list.
@@ -64,12 +72,14 @@ impl<K, V> DirEntry<K, V> {
         self.table as usize
     }
 
-    /// The table's first slot: right after its control words.
+    /// The table's slot `index` (`group * 8 + slot`).
+    ///
+    /// # Safety
+    /// The table is live and `index` is below its capacity.
     #[inline(always)]
-    pub(crate) fn slots(self) -> NonNull<(K, V)> {
-        let offset = Table::<K, V>::slots_offset(self.mask() + 1);
-        // SAFETY: the slots start `offset` bytes into the table's block.
-        unsafe { self.ctrl.cast::<u8>().add(offset).cast() }
+    pub(crate) unsafe fn slot(self, index: usize) -> NonNull<(K, V)> {
+        // SAFETY: the caller's.
+        unsafe { slot_below(self.ctrl, index) }
     }
 }
 

@@ -94,7 +94,7 @@ impl<K, V> SwissTable<K, V> {
         let old_slots = self.total_slots();
         let mut new = Building(Some(Table::new(
             new_capacity,
-            old.index,
+            old.prefix,
             old.local_depth,
             id,
         )));
@@ -176,20 +176,26 @@ impl<K, V> SwissTable<K, V> {
     /// doubled); then the left half takes the old table's first entries
     /// and the right half the ones after them.
     fn install_split(&mut self, ti: usize, mut left: Table<K, V>, mut right: Table<K, V>) {
+        self.prepare_next_dir();
         if self.tables[ti].local_depth == self.global_depth {
-            let mut dir = Vec::with_capacity(2 * self.dir.len());
+            // The block prepared for it: no page of it faults in now.
+            let mut dir = std::mem::take(&mut self.next_dir);
+            self.next_dir_touched = 0;
+            debug_assert!(dir.is_empty());
+            dir.reserve_exact(2 * self.dir.len());
             for e in &self.dir {
                 dir.push(*e);
                 dir.push(*e);
             }
             self.dir = dir;
-            for t in &mut self.tables {
-                t.index *= 2;
-            }
+            // The runtime doubles every table's `index` here; a prefix
+            // does not change.
             self.set_global_depth(self.global_depth + 1);
         }
-        left.index = self.tables[ti].index;
-        right.index = left.index + (1 << (self.global_depth - left.local_depth));
+        // `left.index = t.index`, `right.index = left.index + 2^(globalDepth
+        // - localDepth)`: the old prefix with one more bit, 0 and 1.
+        left.prefix = 2 * self.tables[ti].prefix;
+        right.prefix = left.prefix + 1;
         self.slots += left.capacity + right.capacity;
         let old = std::mem::replace(&mut self.tables[ti], left);
         self.slots -= old.capacity;
@@ -200,13 +206,48 @@ impl<K, V> SwissTable<K, V> {
         self.replace_table(self.tables.len() - 1);
     }
 
+    /// Writes the next part of the block the next directory doubling will
+    /// copy into. A doubling writes `2^(globalDepth + 1)` entries; into a
+    /// fresh block, every page of it would fault in during that one insert
+    /// (at 10M keys, 64 pages of 4 KiB: the slowest insert of all). Each
+    /// split writes the next 64 entries (1 KiB) of the block instead, and
+    /// there are about `2^globalDepth` splits between doublings (every
+    /// table splits once), enough for 32 times the block. The allocation
+    /// itself maps nothing.
+    ///
+    /// The table list gets the same care: it grows by doubling, and would
+    /// reach its capacity (a power of two) on the very split that doubles
+    /// the directory, since that happens when the tables number a power of
+    /// two plus one. Reserving room for twice the directory's entries moves
+    /// that copy to the first split after a doubling, its own insert.
+    fn prepare_next_dir(&mut self) {
+        const STEP: usize = 64;
+        let want = 2 * self.dir.len();
+        if self.tables.capacity() < want {
+            self.tables.reserve_exact(want - self.tables.len());
+        }
+        if self.next_dir.capacity() < want {
+            self.next_dir = Vec::with_capacity(want);
+            self.next_dir_touched = 0;
+        }
+        let Some(&filler) = self.dir.first() else {
+            return;
+        };
+        let end = (self.next_dir_touched + STEP).min(want);
+        for e in &mut self.next_dir.spare_capacity_mut()[self.next_dir_touched..end] {
+            e.write(filler);
+        }
+        self.next_dir_touched = end;
+    }
+
     /// `replaceTable`: point the `2^(globalDepth - localDepth)` directory
     /// entries from the table's index at it.
     fn replace_table(&mut self, ti: usize) {
         let t = &self.tables[ti];
         let span = 1usize << (self.global_depth - t.local_depth);
+        let index = self.table_index(t);
         let entry = DirEntry::of(t, ti);
-        for e in &mut self.dir[t.index..t.index + span] {
+        for e in &mut self.dir[index..index + span] {
             *e = entry;
         }
     }

@@ -3,6 +3,7 @@
 //! [`growth`](crate::growth) module does it.
 
 use std::fmt;
+use std::mem;
 use std::ptr::NonNull;
 
 use hashgrow::{Event, EventHook, Stats};
@@ -147,14 +148,23 @@ pub struct SwissTable<K, V> {
     /// (Go's `dirPtr == nil`); one entry pointing at the small group while
     /// `small`.
     pub(crate) dir: Vec<DirEntry<K, V>>,
+    /// The block the next directory doubling will fill: room for twice the
+    /// directory, written a little at each split (`next_dir_touched`
+    /// entries so far) so that its pages are mapped before the doubling
+    /// needs them (`prepare_next_dir`). Holds no entry.
+    pub(crate) next_dir: Vec<DirEntry<K, V>>,
+    pub(crate) next_dir_touched: usize,
     /// The distinct tables (the small group as a one-group table while
     /// `small`). Not in directory order: a split puts its right half last.
     pub(crate) tables: Vec<Table<K, V>>,
     /// `globalDepth`.
     pub(crate) global_depth: u8,
-    /// `(64 - global_depth) & 63`, so that depth 0 shifts by 0 and the
-    /// directory mask (0) picks entry 0.
+    /// `64 - global_depth - 4`: shifts a hash's top `global_depth` bits
+    /// to a byte offset in the directory (entries are 16 bytes), which
+    /// `dir_mask` then keeps (`directoryIndex`, pre-scaled).
     pub(crate) dir_shift: u32,
+    /// `(2^global_depth - 1) * 16`: the directory's last byte offset.
+    pub(crate) dir_mask: usize,
     /// Go's `dirLen == 0`: at most 8 entries, one group, no probing.
     pub(crate) small: bool,
     /// Live entries (`used`).
@@ -189,9 +199,12 @@ impl<K, V> SwissTable<K, V> {
     pub const fn new() -> Self {
         SwissTable {
             dir: Vec::new(),
+            next_dir: Vec::new(),
+            next_dir_touched: 0,
             tables: Vec::new(),
             global_depth: 0,
-            dir_shift: 0,
+            dir_shift: 60,
+            dir_mask: 0,
             small: true,
             len: 0,
             next_id: 0,
@@ -241,7 +254,15 @@ impl<K, V> SwissTable<K, V> {
 
     pub(crate) fn set_global_depth(&mut self, depth: u8) {
         self.global_depth = depth;
-        self.dir_shift = (64 - u32::from(depth)) & 63;
+        const _: () = assert!(mem::size_of::<DirEntry<u8, u8>>() == 16);
+        // A directory of 2^60 entries cannot be allocated: no underflow.
+        self.dir_shift = 60 - u32::from(depth).min(60);
+        self.dir_mask = ((1usize << depth) - 1) * 16;
+    }
+
+    /// A table's first directory entry (the runtime's `table.index`).
+    pub(crate) fn table_index(&self, t: &Table<K, V>) -> usize {
+        t.prefix << (self.global_depth - t.local_depth)
     }
 
     pub(crate) fn fresh_id(&mut self) -> u64 {
@@ -262,43 +283,95 @@ impl<K, V> SwissTable<K, V> {
     }
 
     /// The directory entry for `hash` (`directoryIndex`: its top
-    /// `globalDepth` bits).
+    /// `globalDepth` bits), without a bounds check.
+    ///
+    /// # Safety
+    /// The directory is not empty (something was inserted once).
     #[inline(always)]
-    pub(crate) fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
-        let i = (hash >> self.dir_shift) as usize & (self.dir.len() - 1);
-        self.dir[i]
+    pub(crate) unsafe fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
+        debug_assert_eq!(self.dir_mask, (self.dir.len() - 1) * 16);
+        let offset = (hash >> self.dir_shift) as usize & self.dir_mask;
+        // SAFETY: the directory has `2^global_depth` entries of 16 bytes
+        // (caller: at least one), and `offset` is masked to the last one.
+        unsafe { self.dir.as_ptr().byte_add(offset).read() }
     }
 
     /// The table index serving `hash`.
     #[inline(always)]
     pub(crate) fn table_for(&self, hash: u64) -> usize {
-        self.dir_entry(hash).table()
+        assert!(!self.dir.is_empty());
+        // SAFETY: the directory is not empty.
+        unsafe { self.dir_entry(hash) }.table()
     }
 
     /// Finds the entry whose key satisfies `eq` (`getWithKey`, or
     /// `getWithKeySmall`): the probe path of `hash`, testing the H2 matches
-    /// of each group, until a group with an empty slot. The small group is
-    /// probed as a one-group table; it may be full, hence the step bound
-    /// (a table always has an empty slot and never reaches it).
+    /// of each group, until a group with an empty slot.
+    ///
+    /// The first group is tested inline: most lookups end there (in the
+    /// speed example at n = 200000, 93% of hits and 64% of misses). The
+    /// rest of the walk is out of line, so that `get` stays small enough to
+    /// be inlined into its caller's loop. (Also tried and measured slower
+    /// at n = 1M: the second group inline too, and the first two groups
+    /// matched with one 16-byte load, which spans two cache lines one time
+    /// in eight.)
     #[inline(always)]
     pub fn find_with(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
         if self.len == 0 {
             return None;
         }
-        let e = self.dir_entry(hash);
+        // SAFETY: a map with entries has a directory.
+        let e = unsafe { self.dir_entry(hash) };
         let tag = h2(hash);
-        let (mask, slots) = (e.mask(), e.slots());
+        // The first group's control word, at byte `(h1 & mask) * 8`: the
+        // same bits as `(hash >> 7) & mask`, shifted left by 3, and that
+        // is also the index of the group's first slot.
+        let first = (hash >> 4) as usize & e.last_group();
+        // SAFETY: `first` is the byte offset of one of the table's control
+        // words, all initialised.
+        let ctrl = unsafe { e.ctrl.byte_add(first).read() };
+        for i in ctrl.match_h2(tag) {
+            let index = first + i;
+            // SAFETY: `index` is below the capacity of a live table.
+            let ptr = unsafe { e.slot(index) };
+            // SAFETY: an H2 match is a full slot, holding an entry.
+            if eq(unsafe { &ptr.as_ref().0 }) {
+                return Some(Slot {
+                    ptr,
+                    table: e.table,
+                    index: index as u32,
+                });
+            }
+        }
+        if ctrl.match_empty().any() {
+            return None;
+        }
+        self.find_past_first(hash, eq)
+    }
+
+    /// The rest of [`find_with`](Self::find_with)'s walk, from the path's
+    /// second group. The small group is probed as a one-group table; it may
+    /// be full, hence the step bound (a table always has an empty slot and
+    /// never reaches it).
+    #[inline(never)]
+    fn find_past_first(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
+        // SAFETY: `find_with` found the map not empty.
+        let e = unsafe { self.dir_entry(hash) };
+        let (tag, mask) = (h2(hash), e.mask());
         let mut seq = ProbeSeq::new(hash, mask);
         loop {
+            seq.next();
+            if seq.steps() > mask {
+                return None;
+            }
             // SAFETY: `offset <= mask`, the entry's table is live, and
             // every control word is initialised.
             let ctrl = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in ctrl.match_h2(tag) {
                 let index = seq.offset * SLOTS + i;
-                // SAFETY: `index` is inside the table's slots.
-                let ptr = unsafe { slots.add(index) };
-                // SAFETY: a full slot (its control byte is an H2) of a live
-                // group holds an initialised entry.
+                // SAFETY: `index` is below the table's capacity.
+                let ptr = unsafe { e.slot(index) };
+                // SAFETY: a full slot holds an entry.
                 if eq(unsafe { &ptr.as_ref().0 }) {
                     return Some(Slot {
                         ptr,
@@ -308,10 +381,6 @@ impl<K, V> SwissTable<K, V> {
                 }
             }
             if ctrl.match_empty().any() {
-                return None;
-            }
-            seq.next();
-            if seq.steps() > mask {
                 return None;
             }
         }
@@ -375,9 +444,9 @@ impl<K, V> SwissTable<K, V> {
         let tag = h2(hash);
         // Everything from the directory entry: going through the table's
         // header would put one more load before the control word's.
-        let e = self.dir_entry(hash);
-        let (mask, slots) = (e.mask(), e.slots());
-        let mut seq = ProbeSeq::new(hash, mask);
+        // SAFETY: a map past its small group has a directory.
+        let e = unsafe { self.dir_entry(hash) };
+        let mut seq = ProbeSeq::new(hash, e.mask());
         let mut first_deleted: Option<InsertPos> = None;
         loop {
             // SAFETY: `offset <= mask` of a live table; control words are
@@ -385,8 +454,8 @@ impl<K, V> SwissTable<K, V> {
             let c = unsafe { *e.ctrl.as_ptr().add(seq.offset) };
             for i in c.match_h2(tag) {
                 let index = seq.offset * SLOTS + i;
-                // SAFETY: `index` is inside the table's slots.
-                let ptr = unsafe { slots.add(index) };
+                // SAFETY: `index` is below the table's capacity.
+                let ptr = unsafe { e.slot(index) };
                 // SAFETY: H2 match means a full slot, holding an entry.
                 if eq(unsafe { &ptr.as_ref().0 }) {
                     return Ok(Slot {
@@ -633,12 +702,13 @@ impl<K, V> SwissTable<K, V> {
                 assert_eq!(t.count_deleted(), t.tombstones(), "table {ti} tombstones");
                 assert!(t.local_depth <= self.global_depth);
                 let span = 1usize << (self.global_depth - t.local_depth);
-                assert_eq!(t.index % span, 0, "table {ti} index aligned");
-                for d in &self.dir[t.index..t.index + span] {
+                let index = self.table_index(t);
+                assert!(t.prefix < 1 << t.local_depth, "table {ti} prefix");
+                for d in &self.dir[index..index + span] {
                     assert_eq!(d.table(), ti);
                     assert_eq!(d.ctrl, t.ctrl_ptr());
-                    assert_eq!(d.slots().cast(), t.slots_ptr());
                     assert_eq!(d.mask(), t.mask);
+                    assert_eq!(d.last_group(), t.capacity - SLOTS);
                 }
                 assert!(
                     (0..=t.mask).any(|g| t.ctrl(g).match_empty().any()),

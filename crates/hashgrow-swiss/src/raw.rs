@@ -145,8 +145,11 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         let mut out = SwissTable::new();
         mem::swap(&mut out.dir, &mut self.dir);
         mem::swap(&mut out.tables, &mut self.tables);
+        self.next_dir = Vec::new();
+        self.next_dir_touched = 0;
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
+        out.dir_mask = self.dir_mask;
         out.small = self.small;
         out.len = self.len;
         out.next_id = self.next_id;
@@ -215,7 +218,9 @@ where
 {
     #[inline(always)]
     fn find(&self, hash: u64, key: &Q) -> Option<Slot<K, V>> {
-        self.find_with(hash, |k| k.borrow() == key)
+        // `move`: the closure holds the key's reference itself, not a
+        // reference to it (which would have to live in memory).
+        self.find_with(hash, move |k| k.borrow() == key)
     }
 
     #[inline]

@@ -41,12 +41,11 @@ struct Shape {
 
 /// A table's name: its hash prefix, the top `localDepth` bits, as a bit
 /// string (`-` for depth 0). It does not change when the directory doubles.
-fn name<K, V>(m: &SwissTable<K, V>, t: &Table<K, V>) -> String {
+fn name<K, V>(t: &Table<K, V>) -> String {
     if t.local_depth == 0 {
         return "-".into();
     }
-    let prefix = t.index >> (m.global_depth - t.local_depth);
-    format!("{prefix:0width$b}", width = usize::from(t.local_depth))
+    format!("{:0width$b}", t.prefix, width = usize::from(t.local_depth))
 }
 
 /// The distinct tables in directory order.
@@ -71,7 +70,7 @@ fn shape<K, V>(m: &SwissTable<K, V>) -> Shape {
             .into_iter()
             .map(|ti| {
                 let t = &m.tables[ti];
-                (t.id, name(m, t), t.capacity)
+                (t.id, name(t), t.capacity)
             })
             .collect(),
     }
@@ -167,7 +166,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
                 out,
                 "op {op_no} len {} table {} pruned {} tombstones",
                 m.len(),
-                name(&m, t),
+                name(t),
                 m.counters.tombstones_pruned - pruned
             );
         }
@@ -217,7 +216,7 @@ pub fn dump(m: &ReplayTable, out: &mut String) {
         let _ = writeln!(
             out,
             "table {} depth {} cap {} used {} growth_left {} tombstones {}",
-            name(m, t),
+            name(t),
             t.local_depth,
             t.capacity,
             t.used,

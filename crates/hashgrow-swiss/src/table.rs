@@ -6,6 +6,7 @@
 //! (see [`growth`](crate::growth)).
 
 use std::alloc::{self, Layout};
+use std::marker::PhantomData;
 use std::mem;
 use std::ptr::NonNull;
 
@@ -64,17 +65,18 @@ pub(crate) struct InsertPos {
 
 /// A Swiss table (`table` in table.go).
 ///
-/// Memory: one allocation holding the `capacity / 8` control words, then
-/// the groups' slots. The runtime interleaves each control word with its
-/// group's slots; keeping the words together (1 KiB for a full-size table)
-/// keeps them in cache, so a probe costs a cache miss only for the slot it
-/// reads, as in hashbrown. The groups, slots and every decision are the
-/// runtime's.
+/// Memory: one allocation holding the `capacity / 8` groups' slots, then
+/// their `capacity / 8` control words. Slot `j` (`group * 8 + slot`) lies
+/// `j + 1` entries below the control words, so the control-word pointer
+/// alone locates everything (as in hashbrown). The runtime
+/// interleaves each control word with its group's slots; keeping the words
+/// together (1 KiB for a full-size table) keeps them in cache, so a probe
+/// costs a cache miss only for the slot it reads, as in hashbrown. The
+/// groups, slots and every decision are the runtime's.
 pub(crate) struct Table<K, V> {
-    /// `capacity / 8` control words, all initialised.
+    /// `capacity / 8` control words, all initialised; the slots lie below
+    /// them, in the same allocation.
     ctrl: NonNull<Ctrl>,
-    /// `capacity / 8` groups of 8 slots, in the same allocation.
-    slots: NonNull<SlotGroup<K, V>>,
     /// Group count minus one (`groups.lengthMask`).
     pub(crate) mask: usize,
     /// Slots, a power of two (`capacity`).
@@ -86,47 +88,57 @@ pub(crate) struct Table<K, V> {
     pub(crate) growth_left: usize,
     /// Hash bits that select this table in the directory (`localDepth`).
     pub(crate) local_depth: u8,
-    /// First directory index pointing here (`index`).
-    pub(crate) index: usize,
+    /// The hash prefix this table serves: the top `local_depth` bits of
+    /// its hashes. The runtime keeps `index`, the first directory entry
+    /// pointing here, which is `prefix << (globalDepth - localDepth)`
+    /// ([`SwissTable::table_index`](crate::SwissTable)): it must double
+    /// every table's `index` when the directory doubles, a pass over all
+    /// the tables that the prefix, unchanged by a doubling, does without.
+    pub(crate) prefix: usize,
     /// Identity for observers (the oracle compares table pointers): a new
     /// number for every table ever made by the map.
     pub(crate) id: u64,
+    marker: PhantomData<SlotGroup<K, V>>,
 }
 
 impl<K, V> Table<K, V> {
     /// `newTable`: at least 8 slots, rounded up to a power of two, all
     /// empty. `None` if the allocator refuses.
-    pub(crate) fn try_new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Option<Self> {
+    pub(crate) fn try_new(
+        capacity: usize,
+        prefix: usize,
+        local_depth: u8,
+        id: u64,
+    ) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
         let n = capacity / SLOTS;
-        let (layout, slots_at) = Self::layout(n)?;
+        let (layout, ctrl_at) = Self::layout(n)?;
         // SAFETY: `layout` has a non-zero size (at least one control word).
         let base = NonNull::new(unsafe { alloc::alloc(layout) })?;
-        let ctrl = base.cast::<Ctrl>();
+        // SAFETY: `ctrl_at` is inside the block (from `Layout::extend`).
+        let ctrl = unsafe { base.add(ctrl_at) }.cast::<Ctrl>();
         for i in 0..n {
-            // SAFETY: the first `n` words of the block are the control words.
+            // SAFETY: the block ends with `n` control words.
             unsafe { ctrl.as_ptr().add(i).write(Ctrl(ALL_EMPTY)) };
         }
-        // SAFETY: `slots_at` is inside the block (from `Layout::extend`).
-        let slots = unsafe { base.add(slots_at) }.cast::<SlotGroup<K, V>>();
         let mut t = Table {
             ctrl,
-            slots,
             mask: n - 1,
             capacity,
             used: 0,
             growth_left: 0,
             local_depth,
-            index,
+            prefix,
             id,
+            marker: PhantomData,
         };
         t.growth_left = t.max_growth_left();
         Some(t)
     }
 
     /// `newTable`, aborting like any collection if memory is exhausted.
-    pub(crate) fn new(capacity: usize, index: usize, local_depth: u8, id: u64) -> Self {
-        match Self::try_new(capacity, index, local_depth, id) {
+    pub(crate) fn new(capacity: usize, prefix: usize, local_depth: u8, id: u64) -> Self {
+        match Self::try_new(capacity, prefix, local_depth, id) {
             Some(t) => t,
             None => {
                 let n = capacity.max(SLOTS).next_power_of_two() / SLOTS;
@@ -135,27 +147,25 @@ impl<K, V> Table<K, V> {
         }
     }
 
-    /// The block of `n` groups: control words first, then the slots; and
-    /// where the slots start.
+    /// The block of `n` groups: their slots first, then their `n` control
+    /// words; and where the control words start. That offset is exactly the
+    /// slots' size (`8 n` entries, a multiple of 8 bytes, so no padding),
+    /// which puts slot `j` at `ctrl - (j + 1)` entries.
     fn layout(n: usize) -> Option<(Layout, usize)> {
-        let ctrl = Layout::array::<Ctrl>(n).ok()?;
         let slots = Layout::array::<SlotGroup<K, V>>(n).ok()?;
-        ctrl.extend(slots).ok()
-    }
-
-    /// Where the slots start in a block of `n` groups: after the control
-    /// words, rounded up to the slots' alignment (what `Layout::extend`
-    /// does, computed without it so lookups can derive it).
-    #[inline(always)]
-    pub(crate) fn slots_offset(n: usize) -> usize {
-        (n * mem::size_of::<Ctrl>()).next_multiple_of(mem::align_of::<SlotGroup<K, V>>())
+        let ctrl = Layout::array::<Ctrl>(n).ok()?;
+        let (layout, ctrl_at) = slots.extend(ctrl).ok()?;
+        debug_assert_eq!(ctrl_at, n * mem::size_of::<SlotGroup<K, V>>());
+        Some((layout, ctrl_at))
     }
 
     /// Frees the block (entries are the caller's business).
     fn dealloc(&mut self) {
-        let (layout, _) = Self::layout(self.mask + 1).expect("table layout");
-        // SAFETY: allocated in `try_new` with this layout.
-        unsafe { alloc::dealloc(self.ctrl.as_ptr().cast(), layout) };
+        let n = self.mask + 1;
+        let (layout, ctrl_at) = Self::layout(n).expect("table layout");
+        // SAFETY: allocated in `try_new` with this layout, `ctrl_at` bytes
+        // into the block.
+        unsafe { alloc::dealloc(self.ctrl.cast::<u8>().sub(ctrl_at).as_ptr(), layout) };
     }
 
     /// Inserts an empty table can take (`maxGrowthLeft`): all slots but one
@@ -174,16 +184,11 @@ impl<K, V> Table<K, V> {
         (self.capacity * MAX_AVG_GROUP_LOAD / SLOTS).saturating_sub(self.used + self.growth_left)
     }
 
-    /// The control words (for the directory's copy and the lookups).
+    /// The control words (for the directory's copy and the lookups); the
+    /// slots lie below them.
     #[inline(always)]
     pub(crate) fn ctrl_ptr(&self) -> NonNull<Ctrl> {
         self.ctrl
-    }
-
-    /// The slots (for the directory's copy and the lookups).
-    #[inline(always)]
-    pub(crate) fn slots_ptr(&self) -> NonNull<SlotGroup<K, V>> {
-        self.slots
     }
 
     /// Group `i`'s control word.
@@ -194,12 +199,21 @@ impl<K, V> Table<K, V> {
         unsafe { *self.ctrl.as_ptr().add(i) }
     }
 
+    /// Writes group `g`'s control word.
+    #[inline(always)]
+    fn write_ctrl(&mut self, g: usize, c: Ctrl) {
+        debug_assert!(g <= self.mask);
+        // SAFETY: `g <= mask`; `&mut self` is unique.
+        unsafe { self.ctrl.as_ptr().add(g).write(c) }
+    }
+
     /// Sets slot `slot` of group `group`'s control byte.
     #[inline(always)]
     pub(crate) fn set_ctrl(&mut self, group: usize, slot: usize, c: u8) {
         debug_assert!(group <= self.mask && slot < SLOTS);
-        // SAFETY: in bounds (above); `&mut self` is unique.
-        unsafe { (*self.ctrl.as_ptr().add(group)).set(slot, c) }
+        let mut w = self.ctrl(group);
+        w.set(slot, c);
+        self.write_ctrl(group, w);
     }
 
     /// Pointer to the entry of slot `slot` of group `group` (initialised
@@ -207,13 +221,9 @@ impl<K, V> Table<K, V> {
     #[inline(always)]
     pub(crate) fn slot_ptr(&self, group: usize, slot: usize) -> *mut (K, V) {
         debug_assert!(group <= self.mask && slot < SLOTS);
-        // SAFETY: in bounds; only a raw pointer is formed, no reference.
-        unsafe {
-            self.slots
-                .as_ptr()
-                .cast::<(K, V)>()
-                .add(group * SLOTS + slot)
-        }
+        // SAFETY: in bounds (slot `j` is `j + 1` entries below the control
+        // words); only a raw pointer is formed, no reference.
+        unsafe { slot_below::<K, V>(self.ctrl, group * SLOTS + slot).as_ptr() }
     }
 
     /// The [`Slot`] naming slot `slot` of group `group` of this table,
@@ -356,8 +366,7 @@ impl<K, V> Table<K, V> {
                     unsafe { self.slot_ptr(g, s).drop_in_place() };
                 }
             }
-            // SAFETY: in bounds, unique access.
-            unsafe { *self.ctrl.as_ptr().add(g) = Ctrl(ALL_EMPTY) };
+            self.write_ctrl(g, Ctrl(ALL_EMPTY));
         }
         self.used = 0;
         self.growth_left = self.max_growth_left();
@@ -386,6 +395,18 @@ impl<K, V> Table<K, V> {
     pub(crate) fn full(&self, g: usize) -> BitMask {
         self.ctrl(g).match_full()
     }
+}
+
+/// Slot `index` of the table whose control words start at `ctrl`: `index
+/// + 1` entries below them.
+///
+/// # Safety
+/// `ctrl` is a live table's control-word pointer and `index` is below its
+/// capacity.
+#[inline(always)]
+pub(crate) unsafe fn slot_below<K, V>(ctrl: NonNull<Ctrl>, index: usize) -> NonNull<(K, V)> {
+    // SAFETY: the caller's; the slots fill the block right below `ctrl`.
+    unsafe { ctrl.cast::<(K, V)>().sub(index + 1) }
 }
 
 impl<K, V> Drop for Table<K, V> {

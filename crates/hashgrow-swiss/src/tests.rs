@@ -367,3 +367,51 @@ fn raw_iteration_visits_every_entry_once_and_survives_removals() {
     let taken = t.take();
     assert_eq!(taken.len(), 0);
 }
+
+#[test]
+fn lookups_wrap_to_group_0_and_walk_past_the_first_groups() {
+    // A key (= its hash, pass-through) whose probe starts at group `g` of a
+    // table of `groups` groups, with H2 `tag`.
+    let key = |g: u64, groups: u64, j: u64, tag: u64| ((j * groups + g) << 7) | tag;
+
+    // The small group, full: a miss must stop after its one group.
+    let mut m = map();
+    for j in 0..8 {
+        m.insert(key(0, 1, j, 5), j);
+    }
+    assert_eq!(m.get(&key(0, 1, 99, 5)), None);
+    assert_eq!(m.get(&key(0, 1, 3, 5)), Some(&3));
+
+    // 16 slots (2 groups): 8 keys starting at group 1 fill it, the 9th
+    // wraps to group 0, the path's second group.
+    let mut m = map();
+    for j in 0..9 {
+        m.insert(key(1, 2, j, j % 3), j);
+    }
+    assert_eq!(m.stats().capacity, 16);
+    m.check_invariants();
+    for j in 0..9 {
+        assert_eq!(m.get(&key(1, 2, j, j % 3)), Some(&j), "key {j}");
+    }
+    assert_eq!(m.get(&key(1, 2, 50, 1)), None);
+    // A removal in group 0, found past the full group 1.
+    assert_eq!(m.remove(&key(1, 2, 8, 2)), Some(8));
+    m.check_invariants();
+    assert_eq!(m.get(&key(1, 2, 8, 2)), None);
+
+    // 32 slots (4 groups): keys starting at group 1 fill groups 1 and 2,
+    // then go to group 0 (1 + 1 + 2, wrapped): the path's third group.
+    let mut m = SwissMap::with_capacity_and_hasher(20, Pass);
+    for j in 0..20 {
+        m.insert(key(1, 4, j, 7), j);
+    }
+    assert_eq!(m.stats().capacity, 32);
+    m.check_invariants();
+    for j in 0..20 {
+        assert_eq!(m.get(&key(1, 4, j, 7)), Some(&j), "key {j}");
+    }
+    assert_eq!(m.get(&key(1, 4, 77, 7)), None);
+    m.clear();
+    m.check_invariants();
+    assert_eq!(m.get(&key(1, 4, 3, 7)), None);
+}

@@ -1,0 +1,3 @@
+module hashgrow/swiss-bench-go
+
+go 1.24
