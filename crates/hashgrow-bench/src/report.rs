@@ -115,11 +115,12 @@ fn moved(r: &RunResult) -> String {
 
 /// The footnote for `*` figures, if any row has one.
 pub fn modelled_note(runs: &[RunResult]) -> Option<String> {
-    let names: Vec<&str> = runs
+    let mut names: Vec<&str> = runs
         .iter()
         .filter(|r| r.moved_modelled)
         .map(|r| r.strategy.as_str())
         .collect();
+    names.dedup();
     (!names.is_empty()).then(|| {
         format!(
             "* modelled, not observed: {}'s moves follow its documented rule (the bench cannot see inside it)",
