@@ -225,6 +225,12 @@ impl<K, V> SwissTable<K, V> {
     /// average (`directory::shape_for_hint`). A hint the runtime ignores
     /// (overflow, more than `maxAlloc`) is ignored, and so is one the
     /// allocator cannot back: never an abort.
+    ///
+    /// ```
+    /// use hashgrow_swiss::SwissTable;
+    /// let t: SwissTable<u64, u64> = SwissTable::with_hint(1000);
+    /// assert!(t.capacity() >= 1000 && t.is_empty());
+    /// ```
     pub fn with_hint(hint: usize) -> Self {
         let mut m = Self::new();
         let Some((depth, per_table)) = shape_for_hint(hint, group_bytes::<K, V>()) else {
@@ -272,12 +278,22 @@ impl<K, V> SwissTable<K, V> {
 
     /// Number of entries.
     #[inline]
+    ///
+    /// ```
+    /// let m: hashgrow_swiss::SwissMap<u8, u8> = [(1, 1), (2, 2)].into();
+    /// assert_eq!(m.raw().len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// `true` if there are no entries.
     #[inline]
+    ///
+    /// ```
+    /// let t: hashgrow_swiss::SwissTable<u8, u8> = hashgrow_swiss::SwissTable::with_hint(0);
+    /// assert!(t.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -316,6 +332,16 @@ impl<K, V> SwissTable<K, V> {
     /// matched with one 16-byte load, which spans two cache lines one time
     /// in eight.)
     #[inline(always)]
+    ///
+    /// ```
+    /// use hashgrow_swiss::SwissTable;
+    /// let mut t: SwissTable<u64, u64> = SwissTable::with_hint(0);
+    /// let hasher = |k: &u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    /// let v = t.find_or_vacancy_with(hasher(&7), |k| *k == 7).unwrap_err();
+    /// t.insert_vacant_with(hasher(&7), v, (7, 70), &hasher);
+    /// assert!(t.find_with(hasher(&7), |k| *k == 7).is_some());
+    /// assert!(t.find_with(hasher(&8), |k| *k == 8).is_none());
+    /// ```
     pub fn find_with(&self, hash: u64, mut eq: impl FnMut(&K) -> bool) -> Option<Slot<K, V>> {
         if self.len == 0 {
             return None;
@@ -390,6 +416,15 @@ impl<K, V> SwissTable<K, V> {
     /// (`PutSlot` up to the write): allocate the small group if there is
     /// none (`growToSmall`), then the key's slot or where it would go.
     #[inline]
+    ///
+    /// ```
+    /// use hashgrow_swiss::SwissTable;
+    /// let mut t: SwissTable<u64, u64> = SwissTable::with_hint(0);
+    /// let hasher = |k: &u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    /// let v = t.find_or_vacancy_with(hasher(&1), |k| *k == 1).unwrap_err();
+    /// t.insert_vacant_with(hasher(&1), v, (1, 10), &hasher);
+    /// assert!(t.find_or_vacancy_with(hasher(&1), |k| *k == 1).is_ok());
+    /// ```
     pub fn find_or_vacancy_with(
         &mut self,
         hash: u64,
@@ -497,6 +532,18 @@ impl<K, V> SwissTable<K, V> {
     /// over in the key's new table. The small map's 9th key turns it into a
     /// table first (`growToTable`).
     #[inline(always)]
+    ///
+    /// ```
+    /// use hashgrow_swiss::SwissTable;
+    /// let mut t: SwissTable<u64, u64> = SwissTable::with_hint(0);
+    /// let hasher = |k: &u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    /// for k in 0..9 {
+    ///     let v = t.find_or_vacancy_with(hasher(&k), |x| *x == k).unwrap_err();
+    ///     t.insert_vacant_with(hasher(&k), v, (k, k), &hasher);
+    /// }
+    /// // The 9th key turned the small map into a 16-slot table.
+    /// assert_eq!((t.len(), t.capacity()), (9, 14));
+    /// ```
     pub fn insert_vacant_with(
         &mut self,
         hash: u64,
@@ -628,6 +675,12 @@ impl<K, V> SwissTable<K, V> {
     }
 
     /// Counters and current state (see [`Stats`] and the crate docs).
+    ///
+    /// ```
+    /// let m: hashgrow_swiss::SwissMap<u32, u32> = (0..2000).map(|i| (i, i)).collect();
+    /// let s = m.raw().stats();
+    /// assert!(s.splits >= 1 && s.tables >= 2);
+    /// ```
     pub fn stats(&self) -> Stats {
         let c = self.counters;
         Stats {
@@ -650,6 +703,11 @@ impl<K, V> SwissTable<K, V> {
     /// Entries the map holds before its tables reach their 7/8 load
     /// (8 for the small group): a new key landing in a full table grows it
     /// sooner.
+    ///
+    /// ```
+    /// let m: hashgrow_swiss::SwissMap<u8, u8> = [(1, 1)].into();
+    /// assert_eq!(m.raw().capacity(), 8); // the small map: one group
+    /// ```
     pub fn capacity(&self) -> usize {
         if self.small {
             self.tables.first().map_or(0, |t| t.capacity)
@@ -661,6 +719,12 @@ impl<K, V> SwissTable<K, V> {
     /// Removes every entry (`Map.Clear`): the small group stays allocated,
     /// and so do the directory and every table, at their sizes, emptied
     /// (tombstones included). The map never shrinks.
+    ///
+    /// ```
+    /// let mut m: hashgrow_swiss::SwissMap<u32, u32> = (0..100).map(|i| (i, i)).collect();
+    /// m.clear();
+    /// assert!(m.raw().is_empty());
+    /// ```
     pub fn clear(&mut self) {
         if self.small {
             if let Some(t) = self.tables.first_mut() {
