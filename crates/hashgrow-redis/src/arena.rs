@@ -35,8 +35,9 @@
 //! key or value need a live one. Free nodes are threaded through `next` on
 //! a free list and reused by later inserts.
 
+use std::alloc::{self, Layout};
 use std::marker::PhantomData;
-use std::mem::{ManuallyDrop, MaybeUninit};
+use std::mem::MaybeUninit;
 use std::ptr::{self, addr_of, addr_of_mut, NonNull};
 
 /// The most nodes the arena hands out (the table's size limit, kept from
@@ -143,6 +144,18 @@ fn chunk_cap(k: usize) -> usize {
     1 << (k as u32 + FIRST_SHIFT)
 }
 
+/// A chunk's alignment at least: a cache line, so that nodes of 32 bytes
+/// (`u64 -> u64`) or any power of two up to 64 never straddle two lines
+/// (`malloc`'s 16 would split every other one, and a hit would read two).
+const CHUNK_ALIGN: usize = 64;
+
+/// The layout of chunk `k`: `chunk_cap(k)` nodes, cache-line aligned.
+fn chunk_layout<K, V>(k: usize) -> Layout {
+    Layout::array::<Node<K, V>>(chunk_cap(k))
+        .and_then(|l| l.align_to(CHUNK_ALIGN))
+        .expect("RedisTable: chunk size overflow")
+}
+
 /// The `next` of `node`, read through the pointer alone (for raw
 /// iterators, which hold no borrow of the arena).
 ///
@@ -205,8 +218,13 @@ impl<K, V> Arena<K, V> {
             "RedisTable: more than 2^31 entries"
         );
         if k == self.chunks.len() {
-            let mut chunk = ManuallyDrop::new(Vec::<Node<K, V>>::with_capacity(cap));
-            let base = chunk.as_mut_ptr().cast_const();
+            let layout = chunk_layout::<K, V>(k);
+            // SAFETY: the layout's size is not zero (a node holds a hash).
+            let base = unsafe { alloc::alloc(layout) }.cast::<Node<K, V>>();
+            if base.is_null() {
+                alloc::handle_alloc_error(layout);
+            }
+            let base = base.cast_const();
             #[cfg(target_pointer_width = "64")]
             assert!(
                 base.wrapping_add(cap).addr() <= 1 << ADDR_BITS,
@@ -333,9 +351,8 @@ impl<K, V> Drop for Arena<K, V> {
     /// know.
     fn drop(&mut self) {
         for (k, &p) in self.chunks.iter().enumerate() {
-            // SAFETY: `p` is the address of chunk `k`, which came from a
-            // `Vec` with this capacity; length 0 drops no element.
-            drop(unsafe { Vec::from_raw_parts(p.cast_mut(), 0, chunk_cap(k)) });
+            // SAFETY: `p` is chunk `k`, allocated with this layout.
+            unsafe { alloc::dealloc(p.cast_mut().cast(), chunk_layout::<K, V>(k)) };
         }
     }
 }
