@@ -1,11 +1,14 @@
-//! Node storage: a chunked arena of `dictEntry`s that never move.
+//! Node storage: a chunked arena of `dictEntry`s that never move, linked by
+//! pointers.
 //!
 //! `dict.c` `zmalloc`s one `dictEntry` (key, value, `next`) per entry, and a
 //! rehash only rewrites `next` pointers and bucket heads. We mirror that with
-//! nodes addressed by `u32` indices in chunks that are allocated once with
-//! their final size (chunk `k` holds `16 << k` nodes) and never reallocated:
-//! a node stays at the same address from insert to removal, so a rehash
-//! relinks nodes and never copies an entry.
+//! nodes in chunks that are allocated once with their final size (chunk `k`
+//! holds `16 << k` nodes) and never reallocated: a node stays at the same
+//! address from insert to removal, so a rehash relinks nodes and never
+//! copies an entry, and links are plain pointers ([`Link`], null for
+//! `NULL`), followed as `dict.c` follows `de->next`: no index to turn into
+//! an address on a lookup.
 //!
 //! A node also keeps its key's 64-bit hash. `dict.c` stores no hash and
 //! calls the type's hash function again for every entry it rehashes
@@ -18,74 +21,122 @@
 //! # Aliasing
 //!
 //! Nodes are only ever reached through raw pointers derived from the chunk
-//! allocation, and references are made to a single field (`&K`, `&V`,
-//! `&mut V`), never to a whole node or chunk. So the facade's raw iterators,
-//! which hold pointers and no borrow, stay valid while other nodes' values
-//! are written or other nodes are unlinked.
+//! allocation (every [`Link`] is one), and references are made to a single
+//! field (`&K`, `&V`, `&mut V`), never to a whole node or chunk. So the
+//! facade's raw iterators, which hold pointers and no borrow, stay valid
+//! while other nodes' values are written or other nodes are unlinked.
 //!
 //! # Liveness invariant
 //!
-//! A node index is *live* while it is linked in a bucket chain of the dict.
-//! Only live nodes hold an initialised key and value; the accessors below
-//! that read them may only be called with live indices. Free nodes are
-//! threaded through `next` on a free list and reused by later inserts.
+//! A node is *live* while it is linked in a bucket chain of the dict. Only
+//! live nodes hold an initialised key and value. The accessors below take
+//! a [`Link`] that must be non-null and point to a node this arena handed
+//! out (live or free, and not since [`Arena::reset`]); those that read the
+//! key or value need a live one. Free nodes are threaded through `next` on
+//! a free list and reused by later inserts.
 
+use std::alloc::{self, Layout};
 use std::marker::PhantomData;
-use std::mem::{ManuallyDrop, MaybeUninit};
-use std::num::NonZeroU32;
-use std::ptr::{addr_of, addr_of_mut};
+use std::mem::MaybeUninit;
+use std::ptr::{self, addr_of, addr_of_mut, NonNull};
 
-/// "No node": the `NULL` of bucket heads and `next` links.
-pub(crate) const NIL: u32 = u32::MAX;
-
-/// The most nodes the arena hands out (indices stay far from [`NIL`]).
+/// The most nodes the arena hands out (the table's size limit, kept from
+/// when nodes were `u32` indices).
 pub(crate) const MAX_NODES: usize = 1 << 31;
 
 /// log2 of the first chunk's size.
 const FIRST_SHIFT: u32 = 4;
 
+/// Heap addresses must fit this many bits: the bucket words keep a hash
+/// filter above them (see the `buckets` module). True of user space on
+/// x86-64 (47 bits, or 56 only for `mmap` asking for it) and AArch64;
+/// checked for every chunk.
+#[cfg(target_pointer_width = "64")]
+pub(crate) const ADDR_BITS: u32 = 48;
+
 /// One `dictEntry`, plus the stored hash.
 pub(crate) struct Node<K, V> {
     /// The key's hash (see the module docs for why it is kept).
     hash: u64,
-    /// The next node of the bucket chain (or of the free list), or [`NIL`].
-    next: u32,
+    /// The next node of the bucket chain (or of the free list), or null.
+    next: Link<K, V>,
     key: MaybeUninit<K>,
     value: MaybeUninit<V>,
 }
 
+/// A pointer to a node (`dictEntry *`), or null. `*const`, not `*mut`, so
+/// that everything holding links stays covariant in `K` and `V`; writes go
+/// through `cast_mut`, with the chunk's (writable) provenance.
+pub(crate) type Link<K, V> = *const Node<K, V>;
+
+/// A live node, as the facade names it ([`RawTable::Slot`]): its address.
+///
+/// [`RawTable::Slot`]: hashgrow::raw::RawTable::Slot
+pub struct Slot<K, V>(NonNull<Node<K, V>>);
+
+impl<K, V> Slot<K, V> {
+    /// The slot of a node found in a chain (non-null).
+    #[inline(always)]
+    pub(crate) fn new(node: Link<K, V>) -> Self {
+        debug_assert!(!node.is_null());
+        // SAFETY: chain nodes are never null (null ends a chain).
+        Slot(unsafe { NonNull::new_unchecked(node.cast_mut()) })
+    }
+
+    /// The node's link.
+    #[inline(always)]
+    pub(crate) fn link(self) -> Link<K, V> {
+        self.0.as_ptr().cast_const()
+    }
+}
+
+impl<K, V> Clone for Slot<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K, V> Copy for Slot<K, V> {}
+impl<K, V> PartialEq for Slot<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<K, V> Eq for Slot<K, V> {}
+impl<K, V> std::fmt::Debug for Slot<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Slot({:p})", self.0)
+    }
+}
+
+// SAFETY: a slot is only a name: nothing is reached through it but by the
+// table's own methods, under the table's borrows (as with an index).
+unsafe impl<K, V> Send for Slot<K, V> {}
+// SAFETY: as above.
+unsafe impl<K, V> Sync for Slot<K, V> {}
+
 pub(crate) struct Arena<K, V> {
-    /// Chunk `k` has room for `16 << k` nodes, from index
-    /// [`chunk_start(k)`](chunk_start) on; allocated, never moved. Each is
-    /// kept as its *origin*: the chunk's address minus `chunk_start(k)`
-    /// nodes (computed with wrapping arithmetic, never dereferenced), so
-    /// node `i` of chunk `k` is at `origin + i` with no offset to work out
-    /// (see [`Arena::node`]).
+    /// Chunk `k`'s address; it has room for `16 << k` nodes. Allocated,
+    /// never moved, kept across [`reset`](Arena::reset).
     /// (`*const`, not `*mut`, so the arena stays covariant in `K` and `V`.)
     chunks: Vec<*const Node<K, V>>,
-    /// Nodes handed out so far (live or on the free list).
-    slots: u32,
-    /// Head of the free list, or [`NIL`].
-    free: u32,
+    /// The chunk new nodes come from, once `cursor` reaches `end` (the
+    /// chunk being filled is `chunk - 1`).
+    chunk: usize,
+    /// The next node never handed out, in chunk `chunk - 1`, and the end
+    /// of that chunk (both null before the first chunk).
+    cursor: Link<K, V>,
+    end: Link<K, V>,
+    /// Head of the free list, or null.
+    free: Link<K, V>,
     _owns: PhantomData<Node<K, V>>,
 }
 
 // SAFETY: the arena owns its nodes' keys and values like a `Vec<(K, V)>`
-// would; the raw pointers are never shared outside it except through
-// `ChunkPtrs`, whose users are bound by the table's borrows.
+// would; links into it are only followed by the table that owns it, under
+// its borrows.
 unsafe impl<K: Send, V: Send> Send for Arena<K, V> {}
 // SAFETY: `&Arena` only gives out `&K` and `&V`.
 unsafe impl<K: Sync, V: Sync> Sync for Arena<K, V> {}
-
-/// The chunk of node `i` (`i < MAX_NODES`).
-#[inline(always)]
-fn chunk_of(i: u32) -> usize {
-    debug_assert!((i as usize) < MAX_NODES);
-    // SAFETY: `i < 2^31`, so `i + 16` neither overflows nor is zero, and
-    // `ilog2` is a single `bsr`, with no zero case.
-    let j = unsafe { NonZeroU32::new_unchecked(i + (1 << FIRST_SHIFT)) };
-    (j.ilog2() - FIRST_SHIFT) as usize
-}
 
 /// Capacity of chunk `k`.
 #[inline]
@@ -93,116 +144,107 @@ fn chunk_cap(k: usize) -> usize {
     1 << (k as u32 + FIRST_SHIFT)
 }
 
-/// Index of the first node of chunk `k`.
-#[inline]
-fn chunk_start(k: usize) -> usize {
-    chunk_cap(k) - chunk_cap(0)
+/// A chunk's alignment at least: a cache line, so that nodes of 32 bytes
+/// (`u64 -> u64`) or any power of two up to 64 never straddle two lines
+/// (`malloc`'s 16 would split every other one, and a hit would read two).
+const CHUNK_ALIGN: usize = 64;
+
+/// The layout of chunk `k`: `chunk_cap(k)` nodes, cache-line aligned.
+fn chunk_layout<K, V>(k: usize) -> Layout {
+    Layout::array::<Node<K, V>>(chunk_cap(k))
+        .and_then(|l| l.align_to(CHUNK_ALIGN))
+        .expect("RedisTable: chunk size overflow")
 }
 
-/// Node `i`'s address from its chunk's origin.
+/// The `next` of `node`, read through the pointer alone (for raw
+/// iterators, which hold no borrow of the arena).
 ///
 /// # Safety
-/// `origins` points to the arena's chunk origins, node `i`'s chunk
-/// exists and `i` is below the arena's `slots`.
+/// `node` is non-null and points to a node of a live arena.
 #[inline(always)]
-unsafe fn node_ptr<K, V>(origins: *const *const Node<K, V>, i: u32) -> *mut Node<K, V> {
-    // SAFETY: chunk `chunk_of(i)` exists (caller); `origin + i` is inside
-    // that chunk, the allocation the origin was derived from (wrapping
-    // arithmetic, so the out-of-bounds origin itself is never an offset
-    // pointer).
-    unsafe {
-        (*origins.add(chunk_of(i)))
-            .wrapping_add(i as usize)
-            .cast_mut()
-    }
-}
-
-/// What an iterator needs to follow `next` links without borrowing the
-/// arena: a pointer to the chunk table. Valid while no chunk is added (no
-/// insert) and the arena lives.
-pub(crate) struct ChunkPtrs<K, V>(*const *const Node<K, V>);
-
-impl<K, V> Clone for ChunkPtrs<K, V> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<K, V> Copy for ChunkPtrs<K, V> {}
-
-impl<K, V> ChunkPtrs<K, V> {
-    /// The `next` of node `i`.
-    ///
-    /// # Safety
-    /// The arena these pointers came from is alive, has added no chunk
-    /// since, and `i` is below its `slots()`.
-    #[inline]
-    pub(crate) unsafe fn next(self, i: u32) -> u32 {
-        // SAFETY: the caller guarantees node `i` was handed out by a live
-        // arena whose chunk table this is; reading `next` creates no
-        // reference.
-        unsafe { addr_of!((*node_ptr(self.0, i)).next).read() }
-    }
+pub(crate) unsafe fn next_of<K, V>(node: Link<K, V>) -> Link<K, V> {
+    // SAFETY: the caller's promise; reading `next` creates no reference.
+    unsafe { addr_of!((*node).next).read() }
 }
 
 impl<K, V> Arena<K, V> {
     pub(crate) const fn new() -> Self {
         Arena {
             chunks: Vec::new(),
-            slots: 0,
-            free: NIL,
+            chunk: 0,
+            cursor: ptr::null(),
+            end: ptr::null(),
+            free: ptr::null(),
             _owns: PhantomData,
         }
     }
 
-    /// Pointer to node `i`, which must have been handed out.
-    #[inline(always)]
-    fn node(&self, i: u32) -> *mut Node<K, V> {
-        debug_assert!(i < self.slots, "node {i} was never allocated");
-        // SAFETY: `i < slots`, so its chunk exists.
-        unsafe { node_ptr(self.chunks.as_ptr(), i) }
-    }
-
-    /// Stores a new node and returns its index; its `next` is `next`.
+    /// Stores a new node and returns it; its `next` is `next`.
     #[inline]
-    pub(crate) fn alloc(&mut self, hash: u64, next: u32, key: K, value: V) -> u32 {
+    pub(crate) fn alloc(&mut self, hash: u64, next: Link<K, V>, key: K, value: V) -> Link<K, V> {
         let node = Node {
             hash,
             next,
             key: MaybeUninit::new(key),
             value: MaybeUninit::new(value),
         };
-        let i = if self.free != NIL {
-            let i = self.free;
+        let p = if !self.free.is_null() {
+            let p = self.free;
             // SAFETY: free-list nodes were handed out; reading `next` only.
-            self.free = unsafe { addr_of!((*self.node(i)).next).read() };
-            i
+            self.free = unsafe { next_of(p) };
+            p
+        } else if self.cursor != self.end {
+            let p = self.cursor;
+            self.cursor = p.wrapping_add(1);
+            p
         } else {
-            let i = self.slots;
-            assert!(
-                (i as usize) < MAX_NODES,
-                "RedisTable: more than 2^31 entries"
-            );
-            let k = chunk_of(i);
-            if k == self.chunks.len() {
-                let mut chunk = ManuallyDrop::new(Vec::<Node<K, V>>::with_capacity(chunk_cap(k)));
-                // Freed in `drop`, from the origin back to the address.
-                self.chunks
-                    .push(chunk.as_mut_ptr().cast_const().wrapping_sub(chunk_start(k)));
-            }
-            self.slots = i + 1;
-            i
+            self.next_chunk()
         };
-        // SAFETY: node `i` is in bounds and holds no live entry (fresh or
-        // on the free list), so writing over it drops nothing.
-        unsafe { self.node(i).write(node) };
-        i
+        // SAFETY: `p` is in bounds of its chunk and holds no live entry
+        // (fresh or on the free list), so writing over it drops nothing.
+        unsafe { p.cast_mut().write(node) };
+        p
     }
 
-    /// Takes the key and value out of live node `i` and puts it on the
-    /// free list.
-    pub(crate) fn free(&mut self, i: u32) -> (K, V) {
-        let p = self.node(i);
-        // SAFETY: `i` is live (module invariant): key and value are
+    /// The first node of the next chunk (allocated unless kept from
+    /// before a `reset`), which becomes the one nodes come from.
+    #[cold]
+    #[inline(never)]
+    fn next_chunk(&mut self) -> Link<K, V> {
+        let k = self.chunk;
+        let cap = chunk_cap(k);
+        assert!(
+            cap - chunk_cap(0) < MAX_NODES,
+            "RedisTable: more than 2^31 entries"
+        );
+        if k == self.chunks.len() {
+            let layout = chunk_layout::<K, V>(k);
+            // SAFETY: the layout's size is not zero (a node holds a hash).
+            let base = unsafe { alloc::alloc(layout) }.cast::<Node<K, V>>();
+            if base.is_null() {
+                alloc::handle_alloc_error(layout);
+            }
+            let base = base.cast_const();
+            #[cfg(target_pointer_width = "64")]
+            assert!(
+                base.wrapping_add(cap).addr() <= 1 << ADDR_BITS,
+                "RedisTable: heap address above 2^{ADDR_BITS}"
+            );
+            // Freed in `drop`.
+            self.chunks.push(base);
+        }
+        let base = self.chunks[k];
+        self.chunk = k + 1;
+        self.cursor = base.wrapping_add(1);
+        self.end = base.wrapping_add(cap);
+        base
+    }
+
+    /// Takes the key and value out of live `node` and puts it on the free
+    /// list.
+    pub(crate) fn free(&mut self, node: Link<K, V>) -> (K, V) {
+        let p = node.cast_mut();
+        // SAFETY: `node` is live (module invariant): key and value are
         // initialised; after this read the node is on the free list and is
         // not read as an entry again before `alloc` overwrites it.
         unsafe {
@@ -211,17 +253,18 @@ impl<K, V> Arena<K, V> {
                 addr_of!((*p).value).read().assume_init(),
             );
             addr_of_mut!((*p).next).write(self.free);
-            self.free = i;
+            self.free = node;
             kv
         }
     }
 
-    /// Drops the key and value of live node `i` in place, without putting
+    /// Drops the key and value of live `node` in place, without putting
     /// it on the free list (for `clear` and `drop`, which then forget every
     /// node).
-    pub(crate) fn drop_entry(&mut self, i: u32) {
-        let p = self.node(i);
-        // SAFETY: `i` is live; the caller never reads it as an entry again.
+    pub(crate) fn drop_entry(&mut self, node: Link<K, V>) {
+        let p = node.cast_mut();
+        // SAFETY: `node` is live; the caller never reads it as an entry
+        // again.
         unsafe {
             addr_of_mut!((*p).key).cast::<K>().drop_in_place();
             addr_of_mut!((*p).value).cast::<V>().drop_in_place();
@@ -231,57 +274,59 @@ impl<K, V> Arena<K, V> {
     /// Forgets every node (their entries must have been dropped or moved
     /// out); keeps the chunks for reuse.
     pub(crate) fn reset(&mut self) {
-        self.slots = 0;
-        self.free = NIL;
+        self.chunk = 0;
+        self.cursor = ptr::null();
+        self.end = ptr::null();
+        self.free = ptr::null();
     }
 
-    /// The stored hash of node `i`.
+    /// The stored hash of `node`.
     #[inline(always)]
-    pub(crate) fn hash(&self, i: u32) -> u64 {
-        // SAFETY: `i` was handed out; `hash` is plain data.
-        unsafe { addr_of!((*self.node(i)).hash).read() }
+    pub(crate) fn hash(&self, node: Link<K, V>) -> u64 {
+        // SAFETY: `node` was handed out (module invariant); plain data.
+        unsafe { addr_of!((*node).hash).read() }
     }
 
-    /// The node after `i` in its chain, or [`NIL`].
+    /// The node after `node` in its chain, or null.
     #[inline(always)]
-    pub(crate) fn next(&self, i: u32) -> u32 {
+    pub(crate) fn next(&self, node: Link<K, V>) -> Link<K, V> {
         // SAFETY: as for `hash`.
-        unsafe { addr_of!((*self.node(i)).next).read() }
+        unsafe { next_of(node) }
     }
 
-    /// Sets the node after `i`.
+    /// Sets the node after `node`.
     #[inline(always)]
-    pub(crate) fn set_next(&mut self, i: u32, next: u32) {
-        // SAFETY: as for `hash`; writing `next` creates no reference.
-        unsafe { addr_of_mut!((*self.node(i)).next).write(next) }
+    pub(crate) fn set_next(&mut self, node: Link<K, V>, next: Link<K, V>) {
+        // SAFETY: as for `hash`; the chunk's provenance allows writes, and
+        // writing `next` creates no reference.
+        unsafe { addr_of_mut!((*node.cast_mut()).next).write(next) }
     }
 
-    /// The key of live node `i`.
+    /// The key of live `node`.
     #[inline(always)]
-    pub(crate) fn key(&self, i: u32) -> &K {
-        // SAFETY: `i` is live (module invariant).
-        unsafe { (*addr_of!((*self.node(i)).key)).assume_init_ref() }
+    pub(crate) fn key(&self, node: Link<K, V>) -> &K {
+        // SAFETY: `node` is live (module invariant).
+        unsafe { (*addr_of!((*node).key)).assume_init_ref() }
     }
 
-    /// Key and value of live node `i`.
+    /// Key and value of live `node`.
     #[inline(always)]
-    pub(crate) fn key_value(&self, i: u32) -> (&K, &V) {
-        let p = self.node(i);
-        // SAFETY: `i` is live.
+    pub(crate) fn key_value(&self, node: Link<K, V>) -> (&K, &V) {
+        // SAFETY: `node` is live.
         unsafe {
             (
-                (*addr_of!((*p).key)).assume_init_ref(),
-                (*addr_of!((*p).value)).assume_init_ref(),
+                (*addr_of!((*node).key)).assume_init_ref(),
+                (*addr_of!((*node).value)).assume_init_ref(),
             )
         }
     }
 
-    /// Key and value of live node `i`, the value writable. Creates
+    /// Key and value of live `node`, the value writable. Creates
     /// references to these two fields only.
     #[inline(always)]
-    pub(crate) fn key_value_mut(&mut self, i: u32) -> (&K, &mut V) {
-        let p = self.node(i);
-        // SAFETY: `i` is live; `&mut self` makes the value reference
+    pub(crate) fn key_value_mut(&mut self, node: Link<K, V>) -> (&K, &mut V) {
+        let p = node.cast_mut();
+        // SAFETY: `node` is live; `&mut self` makes the value reference
         // unique for its lifetime (the facade's disjoint-slot rule keeps
         // two of them on different nodes).
         unsafe {
@@ -290,11 +335,6 @@ impl<K, V> Arena<K, V> {
                 (*addr_of_mut!((*p).value)).assume_init_mut(),
             )
         }
-    }
-
-    /// Pointers for an iterator (see [`ChunkPtrs`]).
-    pub(crate) fn chunk_ptrs(&self) -> ChunkPtrs<K, V> {
-        ChunkPtrs(self.chunks.as_ptr())
     }
 
     /// Heap bytes of the chunks.
@@ -310,11 +350,9 @@ impl<K, V> Drop for Arena<K, V> {
     /// table's `drop` does it): a node's contents are not the arena's to
     /// know.
     fn drop(&mut self) {
-        for (k, origin) in self.chunks.iter().enumerate() {
-            let p = origin.wrapping_add(chunk_start(k)).cast_mut();
-            // SAFETY: `p` is the address of chunk `k`, which came from a
-            // `Vec` with this capacity; length 0 drops no element.
-            drop(unsafe { Vec::from_raw_parts(p, 0, chunk_cap(k)) });
+        for (k, &p) in self.chunks.iter().enumerate() {
+            // SAFETY: `p` is chunk `k`, allocated with this layout.
+            unsafe { alloc::dealloc(p.cast_mut().cast(), chunk_layout::<K, V>(k)) };
         }
     }
 }
@@ -324,40 +362,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_are_filled_in_order() {
-        let mut i = 0u32;
-        for k in 0..6usize {
-            assert_eq!(chunk_start(k), i as usize);
-            for _ in 0..chunk_cap(k) {
-                assert_eq!(chunk_of(i), k, "index {i}");
-                i += 1;
-            }
-        }
-        assert_eq!(chunk_of(MAX_NODES as u32 - 1), 27);
-    }
-
-    #[test]
     fn nodes_never_move_and_freed_nodes_are_reused() {
         let mut a: Arena<u64, String> = Arena::new();
-        let first = a.alloc(1, NIL, 1, "one".into());
+        let first = a.alloc(1, ptr::null(), 1, "one".into());
         let p = a.key(first) as *const u64;
+        let mut nodes = vec![first];
         for i in 0..100u64 {
-            a.alloc(i, NIL, i, i.to_string());
+            nodes.push(a.alloc(i, ptr::null(), i, i.to_string()));
         }
         assert_eq!(p, a.key(first) as *const u64, "a node moved");
-        assert_eq!((a.hash(first), a.next(first)), (1, NIL));
-        let (k, v) = a.free(5);
+        assert_eq!((a.hash(first), a.next(first)), (1, ptr::null()));
+        let (k, v) = a.free(nodes[5]);
         assert_eq!((k, v.as_str()), (4, "4"));
-        assert_eq!(a.alloc(9, 7, 9, "nine".into()), 5);
-        assert_eq!(a.next(5), 7);
-        a.key_value_mut(5).1.push('!');
-        assert_eq!(a.key_value(5), (&9, &"nine!".to_string()));
-        // SAFETY: nodes 0..=100 are allocated and no chunk is added below.
-        assert_eq!(unsafe { a.chunk_ptrs().next(5) }, 7);
-        for i in 0..a.slots {
-            a.drop_entry(i);
+        assert_eq!(a.alloc(9, nodes[7], 9, "nine".into()), nodes[5]);
+        assert_eq!(a.next(nodes[5]), nodes[7]);
+        a.key_value_mut(nodes[5]).1.push('!');
+        assert_eq!(a.key_value(nodes[5]), (&9, &"nine!".to_string()));
+        // SAFETY: the node was handed out by `a`, alive.
+        assert_eq!(unsafe { next_of(nodes[5]) }, nodes[7]);
+        for &n in &nodes {
+            a.drop_entry(n);
         }
         a.reset();
         assert!(a.heap_bytes() > 0, "chunks are kept for reuse");
+        assert_eq!(a.alloc(0, ptr::null(), 0, String::new()), first, "reused");
+        a.drop_entry(first);
     }
 }

@@ -6,7 +6,9 @@ use std::fmt;
 
 use hashgrow::{Event, EventHook, Stats};
 
-use crate::arena::{Arena, MAX_NODES, NIL};
+use std::ptr;
+
+use crate::arena::{Arena, Link, MAX_NODES};
 use crate::buckets::Buckets;
 
 /// `DICT_HT_INITIAL_SIZE`: the first table's size, and the smallest any
@@ -21,8 +23,8 @@ pub const MIN_FILL_PERCENT: usize = 10;
 /// walks past at most `n * 10` empty buckets before it returns.
 pub const EMPTY_VISITS_PER_BUCKET: usize = 10;
 
-/// The largest table this crate makes: node indices are `u32` and stay
-/// below 2^31, and `_dictExpandIfNeeded` never asks for more than
+/// The largest table this crate makes: the arena hands out at most 2^31
+/// nodes, and `_dictExpandIfNeeded` never asks for more than
 /// `used + 1` buckets.
 const MAX_TABLE: usize = MAX_NODES;
 
@@ -72,7 +74,7 @@ pub(crate) struct Counters {
 pub struct RedisTable<K, V> {
     pub(crate) nodes: Arena<K, V>,
     /// `ht_table[0]` and `ht_table[1]`.
-    pub(crate) ht: [Buckets; 2],
+    pub(crate) ht: [Buckets<K, V>; 2],
     /// `ht_used[0]` and `ht_used[1]`.
     pub(crate) used: [usize; 2],
     /// `rehashidx`: the next bucket of table 0 to move, `None` (`-1`) when
@@ -316,7 +318,7 @@ impl<K, V> RedisTable<K, V> {
         'buckets: while n > 0 && self.used[0] != 0 {
             n -= 1;
             // `used0 != 0` guarantees a non-empty bucket at or after idx.
-            while self.ht[0].head(idx) == NIL {
+            while self.ht[0].head(idx).is_null() {
                 idx += 1;
                 empties += 1;
                 empty_visits -= 1;
@@ -357,7 +359,7 @@ impl<K, V> RedisTable<K, V> {
     fn relink_chain(&mut self, idx: usize) -> u64 {
         let mut moved = 0;
         let mut node = self.ht[0].head(idx);
-        while node != NIL {
+        while !node.is_null() {
             let next = self.nodes.next(node);
             let hash = self.nodes.hash(node);
             let to = self.ht[1].index(hash);
@@ -368,7 +370,7 @@ impl<K, V> RedisTable<K, V> {
             moved += 1;
             node = next;
         }
-        self.ht[0].set_head(idx, NIL);
+        self.ht[0].set_head(idx, ptr::null());
         moved
     }
 
@@ -409,47 +411,54 @@ impl<K, V> RedisTable<K, V> {
     /// `dictGenericDelete` and `_dictKeyIndex`). `Err` carries the bucket
     /// of the last table searched: where `dictAddRaw` would link a new
     /// entry.
+    /// Table 0 must exist.
     #[inline(always)]
-    pub(crate) fn search<Q>(&self, hash: u64, key: &Q) -> Result<u32, usize>
+    pub(crate) fn search<Q>(&self, hash: u64, key: &Q) -> Result<Link<K, V>, usize>
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
         let idx = self.ht[0].index(hash);
-        if let Some(node) = self.chain_find(self.ht[0].head_for(idx, hash), hash, key) {
-            return Ok(node);
+        if let Some(head) = self.ht[0].head_for(idx, hash) {
+            if let Some(node) = self.chain_find(head, hash, key) {
+                return Ok(node);
+            }
         }
         if !self.is_rehashing() {
             return Err(idx);
         }
         let idx = self.ht[1].index(hash);
-        match self.chain_find(self.ht[1].head_for(idx, hash), hash, key) {
-            Some(node) => Ok(node),
-            None => Err(idx),
+        if let Some(head) = self.ht[1].head_for(idx, hash) {
+            if let Some(node) = self.chain_find(head, hash, key) {
+                return Ok(node);
+            }
         }
+        Err(idx)
     }
 
-    /// The node of `key` in the chain that starts at `head` (the loop of
-    /// `dictFind`).
+    /// The node of `key` in the chain that starts at `node`, which is not
+    /// null (the loop of `dictFind`).
     #[inline(always)]
-    fn chain_find<Q>(&self, mut node: u32, hash: u64, key: &Q) -> Option<u32>
+    fn chain_find<Q>(&self, mut node: Link<K, V>, hash: u64, key: &Q) -> Option<Link<K, V>>
     where
         K: Borrow<Q>,
         Q: Eq + ?Sized,
     {
-        while node != NIL {
+        loop {
             if self.nodes.hash(node) == hash && self.nodes.key(node).borrow() == key {
                 return Some(node);
             }
             node = self.nodes.next(node);
+            if node.is_null() {
+                return None;
+            }
         }
-        None
     }
 
     /// The tail of `dictAddRaw`: a new node at the head of bucket `idx` of
     /// table 1 while rehashing, else of table 0.
     #[inline]
-    pub(crate) fn link_new(&mut self, hash: u64, idx: usize, key: K, value: V) -> u32 {
+    pub(crate) fn link_new(&mut self, hash: u64, idx: usize, key: K, value: V) -> Link<K, V> {
         let t = usize::from(self.is_rehashing());
         let node = self.nodes.alloc(hash, self.ht[t].head(idx), key, value);
         self.ht[t].push_front(idx, node, hash);
@@ -460,18 +469,18 @@ impl<K, V> RedisTable<K, V> {
     /// Unlinks `node` (live, with hash `hash`) from its chain, searching
     /// table 0, then table 1 while rehashing, as `dictGenericDelete` does,
     /// and frees it.
-    pub(crate) fn unlink(&mut self, hash: u64, node: u32) -> (K, V) {
+    pub(crate) fn unlink(&mut self, hash: u64, node: Link<K, V>) -> (K, V) {
         for t in 0..2 {
             if self.ht[t].len() == 0 {
                 break;
             }
             let idx = self.ht[t].index(hash);
-            let mut prev = NIL;
+            let mut prev: Link<K, V> = ptr::null();
             let mut cur = self.ht[t].head(idx);
-            while cur != NIL {
+            while !cur.is_null() {
                 let next = self.nodes.next(cur);
                 if cur == node {
-                    if prev == NIL {
+                    if prev.is_null() {
                         self.ht[t].set_head(idx, next);
                     } else {
                         self.nodes.set_next(prev, next);
@@ -486,7 +495,7 @@ impl<K, V> RedisTable<K, V> {
                 break;
             }
         }
-        panic!("RedisTable: node {node} is not in its chain (not a live slot)");
+        panic!("RedisTable: node {node:p} is not in its chain (not a live slot)");
     }
 
     /// Mirrors `dictGenericDelete`: nothing on an empty dict; else a rehash
@@ -517,7 +526,7 @@ impl<K, V> RedisTable<K, V> {
         for table in &tables {
             for i in 0..table.len() {
                 let mut node = table.head(i);
-                while node != NIL {
+                while !node.is_null() {
                     let next = self.nodes.next(node);
                     self.nodes.drop_entry(node);
                     node = next;
@@ -527,14 +536,14 @@ impl<K, V> RedisTable<K, V> {
         self.nodes.reset();
     }
 
-    /// Live node indices in `dict.c`'s iteration order (`dictNext`): table
-    /// 0's buckets in order, each chain head first, then table 1's.
-    pub(crate) fn order(&self) -> Vec<u32> {
+    /// Live nodes in `dict.c`'s iteration order (`dictNext`): table 0's
+    /// buckets in order, each chain head first, then table 1's.
+    pub(crate) fn order(&self) -> Vec<Link<K, V>> {
         let mut out = Vec::with_capacity(self.len());
         for table in &self.ht {
             for i in 0..table.len() {
                 let mut node = table.head(i);
-                while node != NIL {
+                while !node.is_null() {
                     out.push(node);
                     node = self.nodes.next(node);
                 }
@@ -558,11 +567,11 @@ impl<K, V> RedisTable<K, V> {
             let mut count = 0;
             for i in 0..table.len() {
                 let mut node = table.head(i);
-                while node != NIL {
+                while !node.is_null() {
                     assert_eq!(
                         table.index(self.nodes.hash(node)),
                         i,
-                        "node {node} in wrong bucket"
+                        "node {node:p} in wrong bucket"
                     );
                     if t == 0 {
                         assert!(
@@ -590,14 +599,20 @@ impl<K, V> Drop for RedisTable<K, V> {
 /// [`RedisTable::chain`]).
 pub struct Chain<'a, K, V> {
     table: &'a RedisTable<K, V>,
-    node: u32,
+    node: Link<K, V>,
 }
+
+// SAFETY: a `Chain` is a `&RedisTable` and a pointer into its arena, read
+// through that borrow only: as `Send` and `Sync` as the `&RedisTable`.
+unsafe impl<K: Sync, V: Sync> Send for Chain<'_, K, V> {}
+// SAFETY: as above.
+unsafe impl<K: Sync, V: Sync> Sync for Chain<'_, K, V> {}
 
 impl<'a, K, V> Iterator for Chain<'a, K, V> {
     type Item = (&'a K, &'a V);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.node == NIL {
+        if self.node.is_null() {
             return None;
         }
         let n = self.node;

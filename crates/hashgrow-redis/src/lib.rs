@@ -106,7 +106,8 @@
 //!
 //! * `dict`: [`RedisTable`], the two tables, the growth rule and the
 //!   rehash, each function named after the `dict.c` function it mirrors;
-//! * `arena`: the nodes (chunks that never move, `u32` links);
+//! * `arena`: the nodes (chunks that never move, linked by pointers, as
+//!   `dictEntry *next`);
 //! * `buckets`: one table's bucket heads;
 //! * [`raw`]: `RedisTable` as the facade's
 //!   [`RawTable`](hashgrow::raw::RawTable), with the call-by-call mapping;

@@ -24,7 +24,10 @@ use std::marker::PhantomData;
 use hashgrow::raw::{RawLookup, RawTable, TryReserveError};
 use hashgrow::{EventHook, Stats};
 
-use crate::arena::{Arena, ChunkPtrs, MAX_NODES, NIL};
+use std::ptr;
+
+pub use crate::arena::Slot;
+use crate::arena::{next_of, Arena, Link, MAX_NODES};
 use crate::buckets::stored_head;
 use crate::dict::{next_table_size, RedisTable, INITIAL_SIZE};
 
@@ -37,15 +40,14 @@ pub struct Vacancy {
 
 /// A raw iterator in `dictNext`'s order: table 0's buckets in order, each
 /// chain head first, then table 1's. Holds pointers to the bucket arrays
-/// and the node chunks, and no borrow (the facade ties it to one). Each
+/// and to the next node, and no borrow (the facade ties it to one). Each
 /// node's successor is read before the node is yielded, as `dictNext`
 /// keeps `nextEntry`, so removing yielded nodes is allowed.
 pub struct RawIter<K, V> {
-    tables: [(*const u64, usize); 2],
-    chunks: ChunkPtrs<K, V>,
+    tables: [(*const Link<K, V>, usize); 2],
     table: usize,
     bucket: usize,
-    next: u32,
+    next: Link<K, V>,
     remaining: usize,
     _entries: PhantomData<(*const K, *const V)>,
 }
@@ -63,19 +65,19 @@ unsafe impl<K: Sync, V: Sync> Send for RawIter<K, V> {}
 unsafe impl<K: Sync, V: Sync> Sync for RawIter<K, V> {}
 
 impl<K, V> Iterator for RawIter<K, V> {
-    type Item = u32;
+    type Item = Slot<K, V>;
 
     #[inline]
-    fn next(&mut self) -> Option<u32> {
+    fn next(&mut self) -> Option<Slot<K, V>> {
         loop {
-            if self.next != NIL {
+            if !self.next.is_null() {
                 let node = self.next;
                 // SAFETY: the facade keeps the table alive and unchanged
                 // but for removals of yielded nodes and value writes
                 // (RawTable::raw_iter's contract); `node` is live.
-                self.next = unsafe { self.chunks.next(node) };
+                self.next = unsafe { next_of(node) };
                 self.remaining -= 1;
-                return Some(node);
+                return Some(Slot::new(node));
             }
             if self.remaining == 0 {
                 return None;
@@ -106,7 +108,7 @@ impl<K, V> ExactSizeIterator for RawIter<K, V> {}
 /// The entries of a consumed table, in `dictNext`'s order.
 pub struct IntoIter<K, V> {
     nodes: Arena<K, V>,
-    order: std::vec::IntoIter<u32>,
+    order: std::vec::IntoIter<Link<K, V>>,
 }
 
 impl<K, V> Iterator for IntoIter<K, V> {
@@ -132,13 +134,13 @@ impl<K, V> Drop for IntoIter<K, V> {
     }
 }
 
-// SAFETY: slots are node indices; a node is live while linked in a chain,
-// distinct live nodes have distinct indices, `len` is `used[0] + used[1]`
+// SAFETY: slots are node addresses; a node is live while linked in a chain,
+// distinct live nodes have distinct addresses, `len` is `used[0] + used[1]`
 // (the chains' lengths, checked by `check_invariants`), a raw iterator walks
 // every chain once and reads a node's successor before yielding it, and
 // `entry_mut` makes references to one node's key and value fields only.
 unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
-    type Slot = u32;
+    type Slot = Slot<K, V>;
     type Vacancy = Vacancy;
     type RawIter = RawIter<K, V>;
     type IntoIter = IntoIter<K, V>;
@@ -172,13 +174,13 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
     }
 
     #[inline]
-    unsafe fn entry(&self, slot: u32) -> (&K, &V) {
-        self.nodes.key_value(slot)
+    unsafe fn entry(&self, slot: Slot<K, V>) -> (&K, &V) {
+        self.nodes.key_value(slot.link())
     }
 
     #[inline]
-    unsafe fn entry_mut(&mut self, slot: u32) -> (&K, &mut V) {
-        self.nodes.key_value_mut(slot)
+    unsafe fn entry_mut(&mut self, slot: Slot<K, V>) -> (&K, &mut V) {
+        self.nodes.key_value_mut(slot.link())
     }
 
     unsafe fn raw_iter(&self) -> RawIter<K, V> {
@@ -187,10 +189,9 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
                 (self.ht[0].as_ptr(), self.ht[0].len()),
                 (self.ht[1].as_ptr(), self.ht[1].len()),
             ],
-            chunks: self.nodes.chunk_ptrs(),
             table: 0,
             bucket: 0,
-            next: NIL,
+            next: ptr::null(),
             remaining: self.len(),
             _entries: PhantomData,
         }
@@ -236,13 +237,13 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
         key: K,
         value: V,
         _hasher: impl Fn(&K) -> u64,
-    ) -> u32 {
-        self.link_new(hash, vacancy.bucket, key, value)
+    ) -> Slot<K, V> {
+        Slot::new(self.link_new(hash, vacancy.bucket, key, value))
     }
 
-    unsafe fn remove_slot(&mut self, slot: u32) -> (K, V) {
-        let hash = self.nodes.hash(slot);
-        self.unlink(hash, slot)
+    unsafe fn remove_slot(&mut self, slot: Slot<K, V>) -> (K, V) {
+        let hash = self.nodes.hash(slot.link());
+        self.unlink(hash, slot.link())
     }
 
     /// `dictExpand(len + additional)` when that is more than table 0's
@@ -288,7 +289,7 @@ unsafe impl<K, V> RawTable<K, V> for RedisTable<K, V> {
             assert_eq!(
                 self.nodes.hash(node),
                 hasher(self.nodes.key(node)),
-                "node {node}: stored hash differs from the key's"
+                "node {node:p}: stored hash differs from the key's"
             );
         }
     }
@@ -301,23 +302,26 @@ where
 {
     /// `dictFind` without its rehash step, which `&self` cannot do; see
     /// [`find_mut`](RawLookup::find_mut).
+    /// (An empty dict with a table has every bucket empty: the search
+    /// finds nothing, as `dictFind`'s `dictSize(d) == 0` test would; only
+    /// the missing table needs a test.)
     #[inline]
-    fn find(&self, hash: u64, key: &Q) -> Option<u32> {
-        if self.is_empty() {
+    fn find(&self, hash: u64, key: &Q) -> Option<Slot<K, V>> {
+        if self.ht[0].len() == 0 {
             return None;
         }
-        self.search(hash, key).ok()
+        self.search(hash, key).ok().map(Slot::new)
     }
 
     /// `dictFind`: nothing on an empty dict; else one rehash step (while
     /// rehashing), then the search of table 0 and table 1.
     #[inline]
-    fn find_mut(&mut self, hash: u64, key: &Q) -> Option<u32> {
+    fn find_mut(&mut self, hash: u64, key: &Q) -> Option<Slot<K, V>> {
         if self.is_empty() {
             return None;
         }
         self.rehash_step();
-        self.search(hash, key).ok()
+        self.search(hash, key).ok().map(Slot::new)
     }
 
     /// `dictAddRaw` up to the link: a rehash step (while rehashing), then
@@ -329,10 +333,12 @@ where
         hash: u64,
         key: &Q,
         _hasher: impl Fn(&K) -> u64,
-    ) -> Result<u32, Vacancy> {
+    ) -> Result<Slot<K, V>, Vacancy> {
         self.rehash_step();
         self.expand_if_needed();
-        self.search(hash, key).map_err(|bucket| Vacancy { bucket })
+        self.search(hash, key)
+            .map(Slot::new)
+            .map_err(|bucket| Vacancy { bucket })
     }
 
     /// `dictDelete`.
