@@ -10,21 +10,7 @@ use std::rc::Rc;
 use hashgrow_stw::StwMap;
 
 use hashgrow::hash::PassThroughBuildHasher as Mix;
-use hashgrow::testing::bomb::{spread, with_fuse, Bomb, DropLog, Trigger, Val};
-
-/// The map holds exactly `model` (key -> value key), checked through
-/// lookups, iteration and the invariants.
-fn assert_holds(m: &StwMap<Bomb, Val, Mix>, model: &BTreeMap<u64, u64>, log: &Rc<DropLog>) {
-    m.check_invariants();
-    assert_eq!(m.len(), model.len());
-    for (&k, &v) in model {
-        let probe = Bomb::new(k, spread(k), log);
-        assert_eq!(m.get(&probe).map(|v| v.k), Some(v), "key {k}");
-    }
-    let mut got: Vec<(u64, u64)> = m.iter().map(|(k, v)| (k.k, v.k)).collect();
-    got.sort_unstable();
-    assert_eq!(got, model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>());
-}
+use hashgrow::testing::bomb::{assert_holds, spread, with_fuse, Bomb, DropLog, Trigger, Val};
 
 /// Keys per test. Under Miri, small, but at least 40: the Eq test needs
 /// 4 keys sharing each of its 8 hash values (its fuse fires on a 4th

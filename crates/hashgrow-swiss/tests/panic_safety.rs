@@ -10,22 +10,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use hashgrow::hash::PassThroughBuildHasher as Mix;
-use hashgrow::testing::bomb::{spread, with_fuse, Bomb, DropLog, Trigger, Val};
+use hashgrow::testing::bomb::{assert_holds, spread, with_fuse, Bomb, DropLog, Trigger, Val};
 use hashgrow_swiss::SwissMap;
 
 type Map = SwissMap<Bomb, Val, Mix>;
-
-fn assert_holds(m: &Map, model: &BTreeMap<u64, u64>, log: &Rc<DropLog>) {
-    m.check_invariants();
-    assert_eq!(m.len(), model.len());
-    for (&k, &v) in model {
-        let probe = Bomb::new(k, spread(k), log);
-        assert_eq!(m.get(&probe).map(|v| v.k), Some(v), "key {k}");
-    }
-    let mut got: Vec<(u64, u64)> = m.iter().map(|(k, v)| (k.k, v.k)).collect();
-    got.sort_unstable();
-    assert_eq!(got, model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>());
-}
 
 fn size() -> u64 {
     if cfg!(miri) {

@@ -334,6 +334,27 @@ pub mod bomb {
     pub fn spread(k: u64) -> u64 {
         k.wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
+
+    /// The map holds exactly `model` (key -> value key), checked through
+    /// lookups, iteration and the invariants; the keys' hashes are
+    /// [`spread`] through the pass-through hasher.
+    pub fn assert_holds<R>(
+        m: &crate::Map<Bomb, Val, R, crate::hash::PassThroughBuildHasher>,
+        model: &std::collections::BTreeMap<u64, u64>,
+        log: &Rc<DropLog>,
+    ) where
+        R: crate::raw::RawLookup<Bomb, Val, Bomb>,
+    {
+        m.check_invariants();
+        assert_eq!(m.len(), model.len());
+        for (&k, &v) in model {
+            let probe = Bomb::new(k, spread(k), log);
+            assert_eq!(m.get(&probe).map(|v| v.k), Some(v), "key {k}");
+        }
+        let mut got: Vec<(u64, u64)> = m.iter().map(|(k, v)| (k.k, v.k)).collect();
+        got.sort_unstable();
+        assert_eq!(got, model.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>());
+    }
 }
 
 /// A program written against `std::collections::HashMap` habits, run on a
