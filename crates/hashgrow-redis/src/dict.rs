@@ -125,39 +125,95 @@ impl<K, V> RedisTable<K, V> {
 
     /// Entries in both tables (`dictSize`).
     #[inline]
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert_eq!(m.raw().len(), 5);
+    /// ```
     pub fn len(&self) -> usize {
         self.used[0] + self.used[1]
     }
 
     /// `true` when the dict holds no entry.
     #[inline]
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(!m.raw().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// `true` while a rehash is in progress (`dictIsRehashing`).
     #[inline]
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(m.raw().is_rehashing()); // 4 -> 8 buckets, begun by the 5th insert
+    /// ```
     pub fn is_rehashing(&self) -> bool {
         self.rehash_idx.is_some()
     }
 
     /// Buckets of table `t` (0 or 1); 0 when it does not exist.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert_eq!((m.raw().table_size(0), m.raw().table_size(1)), (4, 8));
+    /// ```
     pub fn table_size(&self, t: usize) -> usize {
         self.ht[t].len()
     }
 
     /// Entries in table `t` (0 or 1): `ht_used[t]`.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert_eq!(m.raw().table_used(0) + m.raw().table_used(1), 5);
+    /// ```
     pub fn table_used(&self, t: usize) -> usize {
         self.used[t]
     }
 
     /// `rehashidx`: the next bucket of table 0 a rehash will move, `None`
     /// when not rehashing.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert_eq!(m.raw().rehash_index(), Some(0));
+    /// ```
     pub fn rehash_index(&self) -> Option<usize> {
         self.rehash_idx
     }
 
     /// Buckets of both tables (`dictSlots`).
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert_eq!(m.raw().slots(), 12);
+    /// ```
     pub fn slots(&self) -> usize {
         self.ht[0].len() + self.ht[1].len()
     }
@@ -166,6 +222,15 @@ impl<K, V> RedisTable<K, V> {
     ///
     /// # Panics
     /// If the bucket does not exist.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// let n: usize = (0..8).map(|b| m.raw().chain(1, b).count()).sum();
+    /// assert_eq!(n, m.raw().table_used(1));
+    /// ```
     pub fn chain(&self, t: usize, bucket: usize) -> Chain<'_, K, V> {
         Chain {
             table: self,
@@ -174,12 +239,29 @@ impl<K, V> RedisTable<K, V> {
     }
 
     /// Heap bytes held: both bucket arrays and the node arena.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(m.raw().heap_bytes() >= 12 * 8);
+    /// ```
     pub fn heap_bytes(&self) -> usize {
         self.ht[0].heap_bytes() + self.ht[1].heap_bytes() + self.nodes.heap_bytes()
     }
 
     /// The counters and current state. `capacity` is the number of buckets
     /// of both tables (`dictSlots`); `growing` is `dictIsRehashing`.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// let s = m.raw().stats();
+    /// assert_eq!((s.capacity, s.growing, s.entries_moved), (12, true, 0));
+    /// ```
     pub fn stats(&self) -> Stats {
         let c = &self.counters;
         Stats {
@@ -195,6 +277,14 @@ impl<K, V> RedisTable<K, V> {
     }
 
     /// Installs (or removes) the event hook.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// m.raw_parts_mut().0.set_event_hook(None);
+    /// ```
     pub fn set_event_hook(&mut self, hook: Option<EventHook>) {
         self.hook = hook;
     }
@@ -214,6 +304,14 @@ impl<K, V> RedisTable<K, V> {
     /// (returns `false`) while rehashing, when `size` is below table 0's
     /// entries, when the size is table 0's already ("rehashing to the same
     /// table size is not useful") or past this crate's limit.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(!m.raw_parts_mut().0.expand(64)); // refused while rehashing
+    /// ```
     pub fn expand(&mut self, size: usize) -> bool {
         if self.is_rehashing() || self.used[0] > size {
             return false;
@@ -276,6 +374,14 @@ impl<K, V> RedisTable<K, V> {
     /// holds table 0's entries at one a bucket (at least
     /// [`INITIAL_SIZE`]). Refused while rehashing, or when that is the
     /// current size.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(!m.raw_parts_mut().0.resize()); // refused while rehashing
+    /// ```
     pub fn resize(&mut self) -> bool {
         if self.is_rehashing() {
             return false;
@@ -287,6 +393,14 @@ impl<K, V> RedisTable<K, V> {
     /// when it is sparse (`htNeedsResize`: more than [`INITIAL_SIZE`]
     /// buckets in both tables, fewer than [`MIN_FILL_PERCENT`]% of them
     /// used), [`resize`](Self::resize) it. Returns whether a rehash began.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// assert!(!m.raw_parts_mut().0.shrink()); // 12 buckets, 5 used: not sparse
+    /// ```
     pub fn shrink(&mut self) -> bool {
         let size = self.slots() as u64;
         let used = self.len() as u64;
@@ -307,6 +421,15 @@ impl<K, V> RedisTable<K, V> {
     /// node becoming the head of its new bucket (so entries that meet in a
     /// new bucket end up in reverse order). No hash is computed: nodes keep
     /// theirs.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// while m.raw_parts_mut().0.rehash(1) {}
+    /// assert_eq!((m.raw().is_rehashing(), m.raw().table_size(0)), (false, 8));
+    /// ```
     pub fn rehash(&mut self, n: usize) -> bool {
         let Some(mut idx) = self.rehash_idx else {
             return false;
@@ -519,6 +642,15 @@ impl<K, V> RedisTable<K, V> {
     /// rehash. The counters are kept. The dict is empty before the first
     /// entry is dropped, so a panicking `Drop` leaks the rest and leaves it
     /// usable.
+    ///
+    /// ```
+    /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
+    /// for k in 0..5 {
+    ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
+    /// }
+    /// m.raw_parts_mut().0.clear();
+    /// assert_eq!((m.raw().len(), m.raw().slots()), (0, 0));
+    /// ```
     pub fn clear(&mut self) {
         let tables = std::mem::take(&mut self.ht);
         self.used = [0, 0];
