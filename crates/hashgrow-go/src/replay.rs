@@ -80,6 +80,14 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
 }
 
 /// The oracle's `final` line and bucket dump.
+///
+/// ```
+/// use hashgrow::hash::PassThroughBuildHasher;
+/// let m: hashgrow_go::replay::ReplayMap = hashgrow_go::GoMap::with_hasher(PassThroughBuildHasher);
+/// let mut out = String::new();
+/// hashgrow_go::replay::dump(&m, &mut out);
+/// assert!(out.starts_with("final len 0 B 0"));
+/// ```
 pub fn dump(m: &ReplayMap, out: &mut String) {
     let raw = m.raw();
     let _ = writeln!(

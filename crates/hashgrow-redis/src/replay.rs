@@ -135,6 +135,14 @@ impl State {
 }
 
 /// The oracle's `final` line and bucket dump.
+///
+/// ```
+/// use hashgrow::raw::RawTable;
+/// let d = hashgrow_redis::replay::ReplayTable::new();
+/// let mut out = String::new();
+/// hashgrow_redis::replay::dump(&d, &mut out);
+/// assert!(out.starts_with("final len 0 size0 0"));
+/// ```
 pub fn dump(d: &ReplayTable, out: &mut String) {
     let rehashidx = d.rehash_index().map_or(-1, |i| i as i64);
     let _ = writeln!(

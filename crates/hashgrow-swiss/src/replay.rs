@@ -196,6 +196,13 @@ fn dump_group(out: &mut String, label: &str, t: &Table<Prehashed<u64>, u64>, g: 
 
 /// The oracle's `final` line, then the small group or every table (in
 /// directory order) and its groups.
+///
+/// ```
+/// let m = hashgrow_swiss::replay::ReplayTable::with_hint(0);
+/// let mut out = String::new();
+/// hashgrow_swiss::replay::dump(&m, &mut out);
+/// assert_eq!(out, "final len 0 depth 0 tables 0\n");
+/// ```
 pub fn dump(m: &ReplayTable, out: &mut String) {
     let order = tables_in_order(m);
     let _ = writeln!(
