@@ -201,36 +201,32 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "B/entry",
                 "grow hw",
             ];
-            let rows: Vec<Vec<String>> = shown
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.strategy.clone(),
-                        format!("{:.1}", r.ns_per_op),
-                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
-                        format!("{:.1}", r.lookup_hit_ns),
-                        format!("{:.1}", r.lookup_miss_ns),
-                        ratio(
-                            r.lookup_hit_ns + r.lookup_miss_ns,
-                            base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
-                        ),
-                        human_ns(r.p50_ns),
-                        human_ns(r.p99_ns),
-                        human_ns(r.p999_ns),
-                        human_ns(r.p9999_ns),
-                        human_ns(r.max_ns),
-                        r.ops_over_10us.to_string(),
-                        moved(r),
-                        format!("{:.2}", r.entries_moved_per_op),
-                        modelled(r, r.max_moved_in_one_op.to_string()),
-                        grows(r),
-                        human_bytes(r.peak_bytes),
-                        format!("{:.1}", r.bytes_per_entry),
-                        format!("{:.2}", r.grow_peak_ratio),
-                    ]
-                })
-                .collect();
-            render_table(&header, &rows)
+            rows_table(&header, &shown, |r| {
+                vec![
+                    r.strategy.clone(),
+                    format!("{:.1}", r.ns_per_op),
+                    ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                    format!("{:.1}", r.lookup_hit_ns),
+                    format!("{:.1}", r.lookup_miss_ns),
+                    ratio(
+                        r.lookup_hit_ns + r.lookup_miss_ns,
+                        base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
+                    ),
+                    human_ns(r.p50_ns),
+                    human_ns(r.p99_ns),
+                    human_ns(r.p999_ns),
+                    human_ns(r.p9999_ns),
+                    human_ns(r.max_ns),
+                    r.ops_over_10us.to_string(),
+                    moved(r),
+                    format!("{:.2}", r.entries_moved_per_op),
+                    modelled(r, r.max_moved_in_one_op.to_string()),
+                    grows(r),
+                    human_bytes(r.peak_bytes),
+                    format!("{:.1}", r.bytes_per_entry),
+                    format!("{:.2}", r.grow_peak_ratio),
+                ]
+            })
         }
         Workload::Lookup => {
             let header = [
@@ -245,27 +241,23 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "interleaved ns",
                 "during grow ns",
             ];
-            let rows: Vec<Vec<String>> = shown
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.strategy.clone(),
-                        format!("{:.1}", r.lookup_hit_ns),
-                        format!("{:.1}", r.lookup_miss_ns),
-                        ratio(
-                            r.lookup_hit_ns + r.lookup_miss_ns,
-                            base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
-                        ),
-                        human_ns(r.p50_ns),
-                        human_ns(r.p99_ns),
-                        human_ns(r.p9999_ns),
-                        human_ns(r.max_ns),
-                        opt_ns(r.interleaved_lookup_ns),
-                        opt_ns(r.lookup_during_grow_ns),
-                    ]
-                })
-                .collect();
-            render_table(&header, &rows)
+            rows_table(&header, &shown, |r| {
+                vec![
+                    r.strategy.clone(),
+                    format!("{:.1}", r.lookup_hit_ns),
+                    format!("{:.1}", r.lookup_miss_ns),
+                    ratio(
+                        r.lookup_hit_ns + r.lookup_miss_ns,
+                        base.map(|b| b.lookup_hit_ns + b.lookup_miss_ns),
+                    ),
+                    human_ns(r.p50_ns),
+                    human_ns(r.p99_ns),
+                    human_ns(r.p9999_ns),
+                    human_ns(r.max_ns),
+                    opt_ns(r.interleaved_lookup_ns),
+                    opt_ns(r.lookup_during_grow_ns),
+                ]
+            })
         }
         Workload::Churn => {
             let header = [
@@ -286,30 +278,26 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "peak heap",
                 "B/entry",
             ];
-            let rows: Vec<Vec<String>> = shown
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.strategy.clone(),
-                        format!("{:.1}", r.ns_per_op),
-                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
-                        human_ns(r.p50_ns),
-                        human_ns(r.p99_ns),
-                        human_ns(r.p999_ns),
-                        human_ns(r.p9999_ns),
-                        human_ns(r.max_ns),
-                        r.ops_over_10us.to_string(),
-                        r.ops_over_100us.to_string(),
-                        moved(r),
-                        format!("{:.3}", r.entries_moved_per_op),
-                        modelled(r, r.max_moved_in_one_op.to_string()),
-                        grows(r),
-                        human_bytes(r.peak_bytes),
-                        format!("{:.1}", r.bytes_per_entry),
-                    ]
-                })
-                .collect();
-            render_table(&header, &rows)
+            rows_table(&header, &shown, |r| {
+                vec![
+                    r.strategy.clone(),
+                    format!("{:.1}", r.ns_per_op),
+                    ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                    human_ns(r.p50_ns),
+                    human_ns(r.p99_ns),
+                    human_ns(r.p999_ns),
+                    human_ns(r.p9999_ns),
+                    human_ns(r.max_ns),
+                    r.ops_over_10us.to_string(),
+                    r.ops_over_100us.to_string(),
+                    moved(r),
+                    format!("{:.3}", r.entries_moved_per_op),
+                    modelled(r, r.max_moved_in_one_op.to_string()),
+                    grows(r),
+                    human_bytes(r.peak_bytes),
+                    format!("{:.1}", r.bytes_per_entry),
+                ]
+            })
         }
         Workload::Shrink => {
             let header = [
@@ -327,29 +315,35 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "final heap",
                 "final B/entry",
             ];
-            let rows: Vec<Vec<String>> = shown
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.strategy.clone(),
-                        format!("{:.1}", r.ns_per_op),
-                        ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
-                        human_ns(r.p99_ns),
-                        human_ns(r.p9999_ns),
-                        human_ns(r.max_ns),
-                        moved(r),
-                        r.nodes_relinked.to_string(),
-                        grows(r),
-                        r.shrinks.to_string(),
-                        human_bytes(r.peak_bytes),
-                        human_bytes(r.final_bytes),
-                        format!("{:.1}", r.bytes_per_entry),
-                    ]
-                })
-                .collect();
-            render_table(&header, &rows)
+            rows_table(&header, &shown, |r| {
+                vec![
+                    r.strategy.clone(),
+                    format!("{:.1}", r.ns_per_op),
+                    ratio(r.ns_per_op, base.map(|b| b.ns_per_op)),
+                    human_ns(r.p99_ns),
+                    human_ns(r.p9999_ns),
+                    human_ns(r.max_ns),
+                    moved(r),
+                    r.nodes_relinked.to_string(),
+                    grows(r),
+                    r.shrinks.to_string(),
+                    human_bytes(r.peak_bytes),
+                    human_bytes(r.final_bytes),
+                    format!("{:.1}", r.bytes_per_entry),
+                ]
+            })
         }
     }
+}
+
+/// `header` over one row per run, each made by `row`.
+fn rows_table(
+    header: &[&str],
+    shown: &[&RunResult],
+    row: impl Fn(&RunResult) -> Vec<String>,
+) -> String {
+    let rows: Vec<Vec<String>> = shown.iter().map(|r| row(r)).collect();
+    render_table(header, &rows)
 }
 
 /// For `--workload prealloc`: what making room first saved, per strategy.
