@@ -10,7 +10,9 @@ use hashgrow::hash::{
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::keys::{prefix_key, string_key, struct_key, u64_key, BenchKey, KeyKind, Keys};
-use crate::measure::{Config, RunOutput, RunResult, ScenarioJob, Workload};
+use crate::measure::{
+    Config, Phase, PhaseOutput, RunOutput, RunResult, ScenarioJob, TimedPass, Workload,
+};
 use crate::strategy::{with_maps, Strategy};
 use crate::{plots, report};
 
@@ -48,7 +50,8 @@ pub struct CompareArgs {
     /// Default: 1000 for `--workload shrink`, never otherwise; 0: never.
     #[arg(long, value_name = "K")]
     pub cron: Option<usize>,
-    /// Timed passes per strategy; the median is reported.
+    /// Timed passes per strategy; the median is reported. The passes of all
+    /// strategies run round-robin, the order rotated at each repeat.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub repeat: u16,
     /// Also write the results as JSON to this file.
@@ -69,41 +72,26 @@ fn parse_n(s: &str) -> Result<usize, String> {
     crate::args::parse_count(s, MAX_N, "keys per run")
 }
 
-/// Runs one strategy with hasher `S` on keys of type `K`.
-fn run_one<K: BenchKey, S: BuildHasher + Default>(
-    strategy: Strategy,
-    workload: Workload,
-    keys: &Keys<K>,
-    config: &Config,
-) -> RunOutput {
-    with_maps::<K, u64, S, _>(
-        strategy,
-        ScenarioJob {
-            strategy,
-            workload,
-            keys,
-            config,
-        },
-    )
+/// Runs one phase of one strategy with hasher `S` on keys of type `K`.
+fn run_one<K: BenchKey, S: BuildHasher + Default>(job: ScenarioJob<'_, K>) -> PhaseOutput {
+    with_maps::<K, u64, S, _>(job.strategy, job)
 }
 
-fn run_hashed<K: BenchKey>(
-    hasher: HashKind,
-    strategy: Strategy,
-    workload: Workload,
-    keys: &Keys<K>,
-    config: &Config,
-) -> RunOutput {
+fn run_hashed<K: BenchKey>(hasher: HashKind, job: ScenarioJob<'_, K>) -> PhaseOutput {
     match hasher {
-        HashKind::Fold => run_one::<K, FoldBuildHasher>(strategy, workload, keys, config),
-        HashKind::Fx => run_one::<K, FxBuildHasher>(strategy, workload, keys, config),
-        HashKind::Sip13 => run_one::<K, SipBuildHasher>(strategy, workload, keys, config),
-        HashKind::Fnv1a => run_one::<K, FnvBuildHasher>(strategy, workload, keys, config),
-        HashKind::ByteSum => run_one::<K, ByteSumBuildHasher>(strategy, workload, keys, config),
+        HashKind::Fold => run_one::<K, FoldBuildHasher>(job),
+        HashKind::Fx => run_one::<K, FxBuildHasher>(job),
+        HashKind::Sip13 => run_one::<K, SipBuildHasher>(job),
+        HashKind::Fnv1a => run_one::<K, FnvBuildHasher>(job),
+        HashKind::ByteSum => run_one::<K, ByteSumBuildHasher>(job),
     }
 }
 
-/// Every (strategy, workload) pair of the run, for one key type.
+/// Every (strategy, workload) pair of the run, for one key type: first a
+/// warm-up of each, then the timed passes of all pairs round-robin, the
+/// order rotated by one at each repeat (drift on a shared machine is
+/// spread over every strategy, not left to the last), then the counted
+/// passes (allocations, per-op latency) one pair at a time.
 fn run_all<K: BenchKey>(
     args: &CompareArgs,
     strategies: &[Strategy],
@@ -120,19 +108,48 @@ fn run_all<K: BenchKey>(
         Workload::Prealloc => vec![Workload::Insert, Workload::Prealloc],
         w => vec![w],
     };
-    let total = strategies.len() * workloads.len();
-    let bar = progress_bar(total as u64);
+    let pairs: Vec<(Strategy, Workload)> = workloads
+        .iter()
+        .flat_map(|&w| strategies.iter().map(move |&s| (s, w)))
+        .collect();
+    let repeat = config.repeat.max(1);
+    // Per pair: a warm-up, `repeat` timed passes, the counted passes.
+    let steps = pairs.len() * (repeat + 2);
+    let bar = progress_bar(steps as u64);
     let ticker = Ticker::start();
-    let mut out = Vec::new();
-    for &w in &workloads {
-        for &s in strategies {
-            let msg = format!("{} / {}", s.name(), w.name());
-            ticker.set(format!("{msg} ({} of {total})", out.len() + 1));
-            bar.set_message(msg);
-            out.push(run_hashed(args.hasher, s, w, &keys, config));
-            bar.inc(1);
+    let mut step = 0;
+    let mut run = |(s, w): (Strategy, Workload), phase: Phase, timed: &[TimedPass]| {
+        step += 1;
+        let msg = format!("{} / {} ({phase:?})", s.name(), w.name());
+        ticker.set(format!("{msg}, step {step} of {steps}"));
+        bar.set_message(msg);
+        let job = ScenarioJob {
+            strategy: s,
+            workload: w,
+            keys: &keys,
+            config,
+            phase,
+            timed,
+        };
+        let out = run_hashed(args.hasher, job);
+        bar.inc(1);
+        out
+    };
+    for &pair in &pairs {
+        run(pair, Phase::WarmUp, &[]);
+    }
+    let mut timed = vec![Vec::with_capacity(repeat); pairs.len()];
+    for r in 0..repeat {
+        for j in 0..pairs.len() {
+            let i = (j + r) % pairs.len();
+            timed[i].push(run(pairs[i], Phase::Timed, &[]).timed());
         }
     }
+    let out = pairs
+        .iter()
+        .zip(&timed)
+        .map(|(&pair, timed)| run(pair, Phase::Counted, timed).done())
+        .collect();
     bar.finish_and_clear();
     out
 }

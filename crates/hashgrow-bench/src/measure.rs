@@ -2,12 +2,19 @@
 //!
 //! A workload is a sequence of ops on one map (a [`Scenario`]): inserts from
 //! empty (`insert`, `prealloc`) or delete + insert pairs at a steady size
-//! (`churn`). For one strategy it is run in three kinds of pass:
+//! (`churn`). For one strategy it is run in three kinds of pass, each a
+//! [`Phase`] of a [`ScenarioJob`]:
 //!
 //! 1. **timed passes** (`repeat` times after one warm-up, the median kept):
 //!    the ops with no per-op timer and no allocation counting. Insert
-//!    workloads then also time lookups of every key (hits) and of as many
-//!    absent keys (misses) on the grown map;
+//!    workloads then also time lookups of every key (hits, in one fixed
+//!    shuffled order) and of as many absent keys (misses) on the grown map.
+//!    `hashgrow compare` runs the warm-ups, then the timed passes of all
+//!    strategies **round-robin**, the order rotated by one each repeat, so
+//!    that drift on a shared machine is spread over every strategy instead
+//!    of landing on whoever runs last; before each pass the heap's free
+//!    memory is handed back to the OS ([`alloc::release_free_memory`]), so
+//!    every pass starts from the same allocator state;
 //! 2. **stats pass**: the ops again with the counting allocator on and the
 //!    strategy's own counters (baselines wrapped in `Counted`): entries
 //!    moved, grows, the most moved by one op, peak and final heap bytes,
@@ -119,8 +126,17 @@ pub struct RunResult {
     pub final_bytes: usize,
     pub bytes_per_entry: f64,
     /// Heap high-water mark during the last completed grow (old and new
-    /// storage alive together) over the heap right after it ended.
+    /// storage alive together) over the heap right after it ended, less
+    /// any old storage retired but not yet freed (`Stats::retired_bytes`).
     pub grow_peak_ratio: f64,
+    /// Capacity at the end, in entries (the map holds this many before its
+    /// next grow): the same unit for every strategy, see
+    /// `hashgrow::Stats::capacity`.
+    pub capacity: u64,
+    /// The same in the strategy's own unit, named by `capacity_unit`
+    /// (buckets, bins, slots).
+    pub capacity_native: u64,
+    pub capacity_unit: String,
 }
 
 /// Per-op series for plots, recorded when `--plots` is given.
@@ -141,6 +157,54 @@ pub struct Trace {
 pub struct RunOutput {
     pub result: RunResult,
     pub trace: Option<Trace>,
+}
+
+/// Which part of one strategy's measurement a [`ScenarioJob`] runs (see
+/// the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// One untimed run of the ops: fresh pages, caches, branch predictors.
+    WarmUp,
+    /// One timed pass (and, for insert workloads, timed lookups).
+    Timed,
+    /// The stats and latency passes, then the result, with the timed
+    /// passes run before given in [`ScenarioJob::timed`].
+    Counted,
+}
+
+/// What one timed pass measured.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimedPass {
+    /// All the ops (insert workloads, churn), or 0.
+    pub total_ns: f64,
+    /// Mean time of a hit and of a miss on the full map (insert and lookup
+    /// workloads), or 0.
+    pub hit_ns: f64,
+    pub miss_ns: f64,
+}
+
+/// What a [`ScenarioJob`] returns: a timed pass, or the finished result.
+pub enum PhaseOutput {
+    Timed(TimedPass),
+    Done(Box<RunOutput>),
+}
+
+impl PhaseOutput {
+    /// The timed pass (panics on a result: a caller bug).
+    pub fn timed(self) -> TimedPass {
+        match self {
+            PhaseOutput::Timed(t) => t,
+            PhaseOutput::Done(_) => unreachable!("asked for a timed pass"),
+        }
+    }
+
+    /// The result (panics on a timed pass: a caller bug).
+    pub fn done(self) -> RunOutput {
+        match self {
+            PhaseOutput::Done(r) => *r,
+            PhaseOutput::Timed(_) => unreachable!("asked for a result"),
+        }
+    }
 }
 
 /// Settings shared by every strategy in a run.
@@ -408,8 +472,13 @@ fn stats_pass<K, M: BenchMap<K, u64>, Sc: Scenario<K>>(
         moved = s.entries_moved;
         let total = s.grows + s.same_size_grows;
         let mut close = |start: usize, same: bool, peak: usize, t: &mut Option<&mut Trace>| {
-            if live > 0 {
-                grow_peak_ratio = peak as f64 / live as f64;
+            // The heap once the grow is over: storage it retired but has
+            // not freed yet (Go's old generation, freed by later writes)
+            // is not part of it, so the ratio is the grow's true
+            // high-water, both generations alive, over the new one alone.
+            let after = live.saturating_sub(s.retired_bytes as usize);
+            if after > 0 {
+                grow_peak_ratio = peak as f64 / after as f64;
             }
             if let Some(t) = t {
                 t.grows.push((start, i, same));
@@ -492,18 +561,21 @@ fn fill_percentiles(r: &mut RunResult, hist: &Histogram<u64>) {
     r.ops_over_100us = hist.count_between(100_001, u64::MAX);
 }
 
-/// One strategy on one workload.
+/// One phase of one strategy on one workload.
 pub struct ScenarioJob<'a, K> {
     pub strategy: Strategy,
     pub workload: Workload,
     pub keys: &'a Keys<K>,
     pub config: &'a Config,
+    pub phase: Phase,
+    /// For [`Phase::Counted`]: the timed passes run before (at least one).
+    pub timed: &'a [TimedPass],
 }
 
 impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
-    type Output = RunOutput;
+    type Output = PhaseOutput;
 
-    fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> RunOutput {
+    fn run<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(self) -> PhaseOutput {
         match self.workload {
             Workload::Insert => self.run_scenario::<Fast, Counting, _>(&Fill {
                 keys: &self.keys.present,
@@ -523,7 +595,7 @@ impl<K: BenchKey> WithMaps<K, u64> for ScenarioJob<'_, K> {
 }
 
 impl<K: BenchKey> ScenarioJob<'_, K> {
-    fn run_scenario<Fast, Counting, Sc>(&self, sc: &Sc) -> RunOutput
+    fn run_scenario<Fast, Counting, Sc>(&self, sc: &Sc) -> PhaseOutput
     where
         Fast: BenchMap<K, u64>,
         Counting: BenchMap<K, u64>,
@@ -535,7 +607,7 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
         }
     }
 
-    fn run_scenario_as_is<Fast, Counting, Sc>(&self, sc: &Sc) -> RunOutput
+    fn run_scenario_as_is<Fast, Counting, Sc>(&self, sc: &Sc) -> PhaseOutput
     where
         Fast: BenchMap<K, u64>,
         Counting: BenchMap<K, u64>,
@@ -544,21 +616,33 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
         let ops = sc.ops();
         let fills = matches!(self.workload, Workload::Insert | Workload::Prealloc);
 
-        // 1. timed passes, after one untimed run so that the first strategy
-        //    of a run does not pay alone for fresh pages from the OS
-        drop(time_ops::<K, Fast, Sc>(sc));
-        let mut totals = Vec::new();
-        let mut hits = Vec::new();
-        let mut misses = Vec::new();
-        for _ in 0..self.config.repeat.max(1) {
-            let (m, elapsed) = time_ops::<K, Fast, Sc>(sc);
-            totals.push(elapsed);
-            if fills {
-                hits.push(time_lookups(&m, &self.keys.present_shuffled));
-                misses.push(time_lookups(&m, &self.keys.absent));
+        // 1. timed passes (the caller interleaves them with other
+        //    strategies'), each from the same allocator state
+        match self.phase {
+            Phase::WarmUp => {
+                alloc::release_free_memory();
+                drop(time_ops::<K, Fast, Sc>(sc));
+                return PhaseOutput::Timed(TimedPass::default());
             }
-            drop(m);
+            Phase::Timed => {
+                alloc::release_free_memory();
+                let (m, total_ns) = time_ops::<K, Fast, Sc>(sc);
+                let mut pass = TimedPass {
+                    total_ns,
+                    ..TimedPass::default()
+                };
+                if fills {
+                    pass.hit_ns = time_lookups(&m, &self.keys.present_shuffled);
+                    pass.miss_ns = time_lookups(&m, &self.keys.absent);
+                }
+                drop(m);
+                return PhaseOutput::Timed(pass);
+            }
+            Phase::Counted => {}
         }
+        let totals: Vec<f64> = self.timed.iter().map(|t| t.total_ns).collect();
+        let hits: Vec<f64> = self.timed.iter().map(|t| t.hit_ns).collect();
+        let misses: Vec<f64> = self.timed.iter().map(|t| t.miss_ns).collect();
         let total_ns = median(totals.clone());
 
         let mut trace = self.config.record.then(Trace::default);
@@ -591,10 +675,13 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             final_bytes: sp.final_bytes,
             bytes_per_entry: sp.final_bytes as f64 / n.max(1) as f64,
             grow_peak_ratio: sp.grow_peak_ratio,
+            capacity: sp.stats.capacity,
+            capacity_native: sp.stats.native_capacity,
+            capacity_unit: sp.stats.native_unit.to_string(),
             ..self.result_header()
         };
         fill_percentiles(&mut r, &hist);
-        RunOutput { result: r, trace }
+        PhaseOutput::Done(Box::new(RunOutput { result: r, trace }))
     }
 }
 
@@ -613,20 +700,29 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
     /// The `lookup` workload: timed hits and misses on a full map,
     /// per-lookup latency, and lookups interleaved with inserts while the
     /// map grows.
-    fn run_lookup<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(&self) -> RunOutput {
+    fn run_lookup<Fast: BenchMap<K, u64>, Counting: BenchMap<K, u64>>(&self) -> PhaseOutput {
         let present = &self.keys.present;
         let n = present.len();
         let fill = Fill {
             keys: present,
             capacity: 0,
         };
-        let (m, _) = time_ops::<K, Fast, _>(&fill);
-        let mut hits = Vec::new();
-        let mut misses = Vec::new();
-        for _ in 0..self.config.repeat.max(1) {
-            hits.push(time_lookups(&m, &self.keys.present_shuffled));
-            misses.push(time_lookups(&m, &self.keys.absent));
+        if self.phase != Phase::Counted {
+            // A warm-up or timed pass: the map built untimed, then its
+            // hits and misses timed.
+            alloc::release_free_memory();
+            let (m, _) = time_ops::<K, Fast, _>(&fill);
+            let pass = TimedPass {
+                total_ns: 0.0,
+                hit_ns: time_lookups(&m, &self.keys.present_shuffled),
+                miss_ns: time_lookups(&m, &self.keys.absent),
+            };
+            drop(m);
+            return PhaseOutput::Timed(pass);
         }
+        let hits: Vec<f64> = self.timed.iter().map(|t| t.hit_ns).collect();
+        let misses: Vec<f64> = self.timed.iter().map(|t| t.miss_ns).collect();
+        let (m, _) = time_ops::<K, Fast, _>(&fill);
         // Per-lookup latency of hits.
         let overhead = timer_overhead_ns();
         let mut hist = Histogram::<u64>::new(3).expect("valid");
@@ -684,7 +780,7 @@ impl<K: BenchKey> ScenarioJob<'_, K> {
             latency_ns: series,
             ..Trace::default()
         });
-        RunOutput { result: r, trace }
+        PhaseOutput::Done(Box::new(RunOutput { result: r, trace }))
     }
 }
 
@@ -714,13 +810,30 @@ mod tests {
     }
 
     fn run_with(s: Strategy, w: Workload, keys: &Keys<u64>, config: Config) -> RunOutput {
-        let job = ScenarioJob {
+        run_phases::<u64>(s, w, keys, &config)
+    }
+
+    /// A warm-up, `config.repeat` timed passes, then the counted passes,
+    /// as `hashgrow compare` runs them for one strategy.
+    fn run_phases<K: BenchKey>(
+        s: Strategy,
+        w: Workload,
+        keys: &Keys<K>,
+        config: &Config,
+    ) -> RunOutput {
+        let job = |phase, timed| ScenarioJob {
             strategy: s,
             workload: w,
             keys,
-            config: &config,
+            config,
+            phase,
+            timed,
         };
-        with_maps::<u64, u64, FxBuildHasher, _>(s, job)
+        with_maps::<K, u64, FxBuildHasher, _>(s, job(Phase::WarmUp, &[]));
+        let timed: Vec<TimedPass> = (0..config.repeat)
+            .map(|_| with_maps::<K, u64, FxBuildHasher, _>(s, job(Phase::Timed, &[])).timed())
+            .collect();
+        with_maps::<K, u64, FxBuildHasher, _>(s, job(Phase::Counted, &timed)).done()
     }
 
     #[test]
@@ -778,13 +891,7 @@ mod tests {
         let keys = Keys::generate(2000, 0, string_key);
         let config = config();
         for s in [Strategy::Go, Strategy::Stw] {
-            let job = ScenarioJob {
-                strategy: s,
-                workload: Workload::Lookup,
-                keys: &keys,
-                config: &config,
-            };
-            let r = with_maps::<String, u64, FxBuildHasher, _>(s, job).result;
+            let r = run_phases(s, Workload::Lookup, &keys, &config).result;
             assert!(
                 r.lookup_hit_ns > 0.0 && r.interleaved_lookup_ns.is_some(),
                 "{r:?}"

@@ -49,6 +49,9 @@ pub struct GoTable<K, V> {
     /// Memory of the last old generation, freed one piece per write (see
     /// [`retire_old`](GoTable::retire_old)).
     pub(crate) deferred: Vec<Piece>,
+    /// Bytes of the pieces in `deferred` (kept as a sum, so that `stats()`
+    /// stays O(1)).
+    pub(crate) deferred_bytes: usize,
     /// State of the deterministic stand-in for `fastrand` used by
     /// `incr_noverflow` once `b >= 16`.
     pub(crate) rng: u32,
@@ -105,6 +108,7 @@ impl<K, V> GoTable<K, V> {
             overflow: OverflowArena::new(),
             old_overflow: OverflowArena::new(),
             deferred: Vec::new(),
+            deferred_bytes: 0,
             rng: 0x9e37_79b9,
             counters: Counters::default(),
             hook: None,
@@ -165,11 +169,14 @@ impl<K, V> GoTable<K, V> {
             grows: self.counters.grows,
             same_size_grows: self.counters.same_size_grows,
             overflow_buckets_allocated: self.counters.overflow_allocated,
-            capacity: 1u64 << self.b,
+            capacity: (13 * ((1u64 << self.b) / 2)).max(8),
+            native_capacity: 1u64 << self.b,
+            native_unit: "buckets",
             log2_buckets: self.b,
             noverflow: u64::from(self.noverflow),
             nevacuate: self.nevacuate as u64,
             growing: self.growing(),
+            retired_bytes: self.deferred_bytes as u64,
             ..Stats::default()
         }
     }
@@ -244,14 +251,18 @@ impl<K, V> GoTable<K, V> {
     pub(crate) fn retire_old(&mut self) {
         debug_assert!(self.growing());
         let n = self.noldbuckets();
-        let deferred = &mut self.deferred;
+        let (deferred, bytes) = (&mut self.deferred, &mut self.deferred_bytes);
+        let mut keep = |p: Piece| {
+            *bytes += p.1.size();
+            deferred.push(p);
+        };
         // SAFETY: `oldbuckets` was allocated with `noldbuckets()` buckets,
         // the old overflow buckets belong to it, every entry was moved out,
         // and nothing points into them any more (the new array's chains
         // only link new overflow buckets).
         unsafe {
-            self.oldbuckets.release(n, &mut |p| deferred.push(p));
-            self.old_overflow.release(&mut |p| deferred.push(p));
+            self.oldbuckets.release(n, &mut keep);
+            self.old_overflow.release(&mut keep);
         }
         self.oldbuckets = Array::null();
     }
@@ -263,6 +274,7 @@ impl<K, V> GoTable<K, V> {
     #[inline(never)]
     pub(crate) fn free_deferred_one(&mut self) {
         if let Some(p) = self.deferred.pop() {
+            self.deferred_bytes -= p.1.size();
             // SAFETY: pieces are handed over once, by `retire_old`.
             unsafe { free_piece(p) }
         }
@@ -274,6 +286,7 @@ impl<K, V> GoTable<K, V> {
             // SAFETY: as in `free_deferred_one`.
             unsafe { free_piece(p) }
         }
+        self.deferred_bytes = 0;
     }
 
     /// `mapclear`: drops every entry and empties the table, keeping `B` and

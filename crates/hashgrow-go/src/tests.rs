@@ -359,8 +359,14 @@ fn table_trait_and_stats() {
     fill(&mut m, 9);
     let s = Table::stats(&m);
     assert_eq!(
-        (s.log2_buckets, s.capacity, s.grows, s.entries_moved),
-        (1, 2, 1, 8)
+        (
+            s.log2_buckets,
+            s.native_capacity,
+            s.capacity,
+            s.grows,
+            s.entries_moved
+        ),
+        (1, 2, 13, 1, 8)
     );
     assert_eq!(Table::get(&m, &3), Some(&3));
     assert_eq!(Table::remove(&mut m, &3), Some(3));

@@ -199,7 +199,15 @@ unsafe impl<K: Ord, V> RawTable<K, V> for JavaTable<K, V> {
             slots_written: c.slots_written,
             treeifies: c.treeifies,
             untreeifies: c.untreeifies,
-            capacity: self.table.len() as u64,
+            // Entries before the next resize: `threshold` once the table
+            // exists (a put resizes when `++size > threshold`).
+            capacity: if self.table.is_empty() {
+                0
+            } else {
+                self.threshold.max(0) as u64
+            },
+            native_capacity: self.table.len() as u64,
+            native_unit: "bins",
             tree_bins: self.tree_bins as u64,
             ..Stats::default()
         }

@@ -338,7 +338,11 @@ impl<K, V> JavaTable<K, V> {
             };
         }
         self.threshold = new_thr;
-        self.counters.grows += 1;
+        // The first table allocation is not a grow (see `Stats::grows`);
+        // it still sends its events, as `resize()` runs for it.
+        if old_cap > 0 {
+            self.counters.grows += 1;
+        }
         let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
         for (j, &slot) in old.iter().enumerate() {
             if slot != NIL {

@@ -81,7 +81,8 @@ fn updates_and_gets_never_resize() {
         assert_eq!(m.get(&(i + 100)), None);
     }
     assert_eq!(m.capacity(), 16);
-    assert_eq!(m.stats().grows, 1);
+    // The first table allocation is not a grow (see `Stats::grows`).
+    assert_eq!(m.stats().grows, 0);
 }
 
 #[test]
@@ -134,7 +135,7 @@ fn split_paths_count_untreeify_retreeify_and_keep() {
     assert_eq!(after.treeifies, 3 + 2);
     assert_eq!(m.raw().tree_bins(), 3);
     assert_eq!(after.entries_moved, 0);
-    assert_eq!(after.grows, 2);
+    assert_eq!(after.grows, 1);
     assert_eq!(after.nodes_relinked, 49); // every node, the 49th included
     m.check_invariants();
     let ev = events.lock().unwrap();

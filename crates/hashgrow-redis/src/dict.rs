@@ -251,8 +251,10 @@ impl<K, V> RedisTable<K, V> {
         self.ht[0].heap_bytes() + self.ht[1].heap_bytes() + self.nodes.heap_bytes()
     }
 
-    /// The counters and current state. `capacity` is the number of buckets
-    /// of both tables (`dictSlots`); `growing` is `dictIsRehashing`.
+    /// The counters and current state. `capacity` is the entries the table
+    /// being filled holds before the next grow (its buckets);
+    /// `native_capacity` the buckets of both tables (`dictSlots`);
+    /// `growing` is `dictIsRehashing`.
     ///
     /// ```
     /// let mut m: hashgrow_redis::RedisMap<u64, u64> = hashgrow_redis::RedisMap::new();
@@ -260,7 +262,8 @@ impl<K, V> RedisTable<K, V> {
     ///     m.insert(k, k); // the 5th insert finds 4 entries in 4 buckets
     /// }
     /// let s = m.raw().stats();
-    /// assert_eq!((s.capacity, s.growing, s.entries_moved), (12, true, 0));
+    /// assert_eq!((s.native_capacity, s.capacity), (12, 8));
+    /// assert_eq!((s.growing, s.entries_moved), (true, 0));
     /// ```
     pub fn stats(&self) -> Stats {
         let c = &self.counters;
@@ -270,7 +273,11 @@ impl<K, V> RedisTable<K, V> {
             nodes_relinked: c.nodes_relinked,
             buckets_visited: c.buckets_visited,
             empty_visits: c.empty_visits,
-            capacity: self.slots() as u64,
+            // `_dictExpandIfNeeded` grows once the table being filled has
+            // as many entries as buckets.
+            capacity: self.ht[usize::from(self.is_rehashing())].len() as u64,
+            native_capacity: self.slots() as u64,
+            native_unit: "buckets (both tables)",
             growing: self.is_rehashing(),
             ..Stats::default()
         }

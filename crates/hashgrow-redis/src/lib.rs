@@ -22,7 +22,7 @@
 //! // Every insert, delete and `&mut` lookup moves one old bucket; the
 //! // server cron's `rehash` moves many.
 //! while m.rehash(100) {}
-//! assert_eq!(m.stats().capacity, 8);
+//! assert_eq!(m.stats().native_capacity, 8);
 //! assert_eq!(m.stats().entries_moved, 0); // nodes are relinked, never copied
 //! ```
 //!
@@ -166,7 +166,7 @@ pub trait RedisMapExt<K, V> {
     /// m.retain(|&k, _| k < 10);
     /// assert!(m.shrink());
     /// while m.rehash(100) {}
-    /// assert_eq!(m.stats().capacity, 16);
+    /// assert_eq!(m.stats().native_capacity, 16);
     /// ```
     fn shrink(&mut self) -> bool;
 

@@ -33,7 +33,7 @@
 //! // from one group of 16 (8 without SSE2); each grow moved every entry
 //! // present at the time.
 //! let stats = m.stats();
-//! assert_eq!(stats.capacity, 2048);
+//! assert_eq!(stats.native_capacity, 2048);
 //! assert!(stats.grows >= 8);
 //! assert!(stats.entries_moved > 0);
 //! ```
@@ -160,7 +160,9 @@ unsafe impl<K, V> RawTableTrait<K, V> for StwTable<K, V> {
             entries_moved: c.entries_moved,
             grows: c.grows,
             same_size_grows: c.same_size_grows,
-            capacity: self.table.buckets() as u64,
+            capacity: self.table.capacity() as u64,
+            native_capacity: self.table.buckets() as u64,
+            native_unit: "slots",
             ..Stats::default()
         }
     }

@@ -430,10 +430,12 @@ impl<T> RawTable<T> {
         } else {
             capacity_to_buckets(new_items.max(full_capacity + 1)).expect("capacity overflow")
         };
+        let had_storage = self.is_allocated();
         self.resize(new_buckets, hasher);
         if same_size {
             self.counters.same_size_grows += 1;
-        } else {
+        } else if had_storage {
+            // The first allocation is not a grow (see `Stats::grows`).
             self.counters.grows += 1;
         }
         GrowReport {
@@ -461,8 +463,11 @@ impl<T> RawTable<T> {
         let buckets = capacity_to_buckets(new_items).ok_or(TryReserveError::CapacityOverflow)?;
         let new = Self::try_allocate(buckets)?;
         let old_buckets = self.buckets();
+        let had_storage = self.is_allocated();
         self.move_into(new, hasher);
-        self.counters.grows += 1;
+        if had_storage {
+            self.counters.grows += 1;
+        }
         Ok(Some(GrowReport {
             len: self.items,
             old_buckets,

@@ -131,7 +131,7 @@ fn colliding_hashes_reuse_tombstones() {
     // Tombstones on the one shared probe sequence are reused by the next
     // inserts, so the table never needs more room than the first fill made.
     assert_eq!(m.len(), 64);
-    assert_eq!(m.stats().capacity, 128, "{:?}", m.stats());
+    assert_eq!(m.stats().native_capacity, 128, "{:?}", m.stats());
 }
 
 #[test]
@@ -277,7 +277,9 @@ fn hook_sees_each_grow() {
         .iter()
         .filter(|e| matches!(e, Event::GrowStart { .. }))
         .count() as u64;
-    assert_eq!(starts, m.stats().grows);
+    // Every grow, and the first allocation (old capacity 0), which sends
+    // its events but is not counted as a grow (see `Stats::grows`).
+    assert_eq!(starts, m.stats().grows + 1);
     assert!(
         matches!(
             events[0],

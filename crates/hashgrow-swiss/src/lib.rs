@@ -28,7 +28,7 @@
 //! let s = m.stats();
 //! // 2000 keys: more than two 1024-slot tables can hold at 7/8.
 //! assert!(s.tables >= 3 && s.splits >= 2);
-//! assert_eq!(s.capacity, 1024 * s.tables);
+//! assert_eq!(s.native_capacity, 1024 * s.tables);
 //! ```
 //!
 //! ## Layout

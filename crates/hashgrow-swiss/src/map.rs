@@ -686,7 +686,9 @@ impl<K, V> SwissTable<K, V> {
         Stats {
             entries_moved: c.entries_moved,
             grows: c.grows,
-            capacity: self.total_slots() as u64,
+            capacity: self.capacity() as u64,
+            native_capacity: self.total_slots() as u64,
+            native_unit: "slots",
             splits: c.splits,
             tombstones_pruned: c.tombstones_pruned,
             tables: if self.small {

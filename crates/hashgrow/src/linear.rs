@@ -106,7 +106,8 @@ impl<K, V> LinearTable<K, V> {
         self.entries_moved += moved;
         if n == old_len {
             self.same_size_grows += 1;
-        } else {
+        } else if old_len > 0 {
+            // The first allocation is not a grow (see `Stats::grows`).
             self.grows += 1;
         }
         if let Some(hook) = self.hook.as_mut() {
@@ -226,7 +227,9 @@ unsafe impl<K, V> RawTable<K, V> for LinearTable<K, V> {
             entries_moved: self.entries_moved,
             grows: self.grows,
             same_size_grows: self.same_size_grows,
-            capacity: self.slots.len() as u64,
+            capacity: self.capacity() as u64,
+            native_capacity: self.slots.len() as u64,
+            native_unit: "slots",
             ..Stats::default()
         }
     }

@@ -20,8 +20,13 @@ pub struct Stats {
     /// twice. For the baselines (`hashbrown`, `std`) it is derived exactly
     /// from outside: on every capacity change, the length before the insert.
     pub entries_moved: u64,
-    /// Number of grows started that enlarge the table (a doubling, or any
-    /// capacity increase).
+    /// Number of grows started that enlarge a table that already had
+    /// storage (a doubling, a split, any capacity increase). The first
+    /// allocation of storage for a map that had none (Go's first bucket,
+    /// Java's first `resize()` from a null table, Redis's first
+    /// `_dictExpand`, a SwissTable's first allocation) is **not** a grow: it
+    /// moves nothing and every strategy leaves it out. A conversion that
+    /// moves entries (Go 1.24+'s small map becoming a table) is one.
     pub grows: u64,
     /// Number of grows started that keep the size and only compact the table
     /// (Go's same-size grow, which clears out overflow buckets after deletes).
@@ -41,9 +46,20 @@ pub struct Stats {
     pub untreeifies: u64,
 
     // ---- current state -------------------------------------------------
-    /// Capacity now, in the strategy's own unit: entry slots for open
-    /// addressing, buckets for Go-style (`2^B`), bins for Java-style.
+    /// Capacity now, in entries, the same unit for every strategy: how many
+    /// entries the map holds before an insert makes it grow (Go: `6.5 *
+    /// 2^B`, at least 8; Java: `threshold`; Redis: the buckets of the table
+    /// being filled; open addressing: 7/8 of the slots, as std's
+    /// `HashMap::capacity`). 0 while no storage is allocated, except where
+    /// the first inserts need none (Go's map holds 8 in its first bucket).
     pub capacity: u64,
+    /// Capacity now in the strategy's own unit, named by
+    /// [`native_unit`](Stats::native_unit): buckets (`2^B`) for Go, bins
+    /// for Java, buckets of both tables for Redis, slots for the Swiss
+    /// tables.
+    pub native_capacity: u64,
+    /// The unit of [`native_capacity`](Stats::native_capacity).
+    pub native_unit: &'static str,
     /// Go-style: `B`, log2 of the number of buckets (0 for other strategies).
     pub log2_buckets: u8,
     /// Go-style: the runtime's `noverflow` estimate of overflow buckets in use.
@@ -54,6 +70,12 @@ pub struct Stats {
     /// `true` while an incremental grow is in progress (old and new storage
     /// both alive).
     pub growing: bool,
+    /// Heap bytes of storage a finished grow retired but has not freed yet
+    /// (Go's replica frees its old generation one piece per later write,
+    /// where the runtime leaves it to the garbage collector; 0 for the
+    /// others, which free old storage when the grow ends). Subtracted when
+    /// the bench measures a grow's memory high-water.
+    pub retired_bytes: u64,
     /// Java-style: tree bins in the table now.
     pub tree_bins: u64,
     /// `true` when the growth counters are **modelled** from the map's
