@@ -34,7 +34,7 @@
 //! // present at the time.
 //! let stats = m.stats();
 //! assert_eq!(stats.native_capacity, 2048);
-//! assert!(stats.grows >= 8);
+//! assert!(stats.grows >= 7); // 16 → 2048; the first allocation is no grow
 //! assert!(stats.entries_moved > 0);
 //! ```
 //!
