@@ -4,6 +4,7 @@
 #
 #   go-keytypes.txt    docs/traces/go-keytypes.go   real Go 1.19 map, key types
 #   go-nan.txt         docs/traces/go-nan.go        real Go 1.19 map, NaN keys
+#   go-breakpoints.txt docs/traces/go-breakpoints.{go,gdb}  which growth functions run (needs gdb)
 #   java-modcount.txt  docs/traces/JavaModCount.java  JDK 17, which methods throw CME
 #   java-nan.txt       docs/traces/JavaNaN.java     JDK 17, NaN keys
 #   go-grow-copies.txt hashgrow-go example grow_copies (our replica: copies per grow)
@@ -31,6 +32,19 @@ if [ -n "$go" ]; then
   echo "== go-keytypes, go-nan: $go" >&2
   { echo "\$ go run docs/traces/go-keytypes.go"; "$go" run docs/traces/go-keytypes.go; } > "$out/go-keytypes.txt"
   { echo "\$ go run docs/traces/go-nan.go"; "$go" run docs/traces/go-nan.go; } > "$out/go-nan.txt"
+  if command -v gdb > /dev/null; then
+    tmp=$(mktemp -d)
+    "$go" build -o "$tmp/go-breakpoints" docs/traces/go-breakpoints.go
+    {
+      echo "\$ go build -o /tmp/go-breakpoints docs/traces/go-breakpoints.go"
+      echo "\$ gdb -batch -nx -x docs/traces/go-breakpoints.gdb /tmp/go-breakpoints"
+      gdb -batch -nx -x docs/traces/go-breakpoints.gdb "$tmp/go-breakpoints" 2>&1 \
+        | grep -E '^len |^[0-9]+ +breakpoint|already hit' | sed -e 's/0x[0-9a-f]* in //' -e "s|/usr/lib/go-1.19/src/||"
+    } > "$out/go-breakpoints.txt"
+    rm -r "$tmp"
+  else
+    echo "skipped go-breakpoints: no gdb" >&2
+  fi
 else
   echo "skipped go-keytypes, go-nan: no Go 1.19 (run ../shared/oracles/run go once, or set GO)" >&2
 fi

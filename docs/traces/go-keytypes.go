@@ -8,7 +8,7 @@
 //
 // It reads the runtime's private structs (hmap, maptype) through unsafe, as
 // go-hmap-offsets.go and ../shared/oracles/go-map do: the field layouts are
-// Go 1.19's (runtime/map.go:117 hmap, runtime/type.go:356 maptype) and are
+// Go 1.19's (runtime/map.go:116 hmap, runtime/type.go:356 maptype) and are
 // wrong for any other version, so the program refuses to run on another one.
 package main
 
@@ -22,7 +22,7 @@ import (
 	"unsafe"
 )
 
-// runtime.hmap, Go 1.19 (runtime/map.go:117).
+// runtime.hmap, Go 1.19 (runtime/map.go:116).
 type hmap struct {
 	count      int
 	flags      uint8
