@@ -7,6 +7,7 @@
 #   go-breakpoints.txt docs/traces/go-breakpoints.{go,gdb}  which growth functions run (needs gdb)
 #   java-modcount.txt  docs/traces/JavaModCount.java  JDK 17, which methods throw CME
 #   java-nan.txt       docs/traces/JavaNaN.java     JDK 17, NaN keys
+#   java-unstable-hash.txt docs/traces/JavaUnstableHash.java  JDK 17, a key whose hashCode changes
 #   go-grow-copies.txt hashgrow-go example grow_copies (our replica: copies per grow)
 #   deep-chain.txt     hashgrow-go example deep_chain (our replica, timed)
 #   unstable-hash.txt  hashgrow-difftest example unstable_hash (all replicas)
@@ -50,9 +51,10 @@ else
 fi
 
 if command -v java > /dev/null && java -version 2>&1 | grep -q '"17'; then
-  echo "== java-modcount, java-nan" >&2
+  echo "== java-modcount, java-nan, java-unstable-hash" >&2
   { echo "\$ java docs/traces/JavaModCount.java"; java docs/traces/JavaModCount.java; } > "$out/java-modcount.txt"
   { echo "\$ java docs/traces/JavaNaN.java"; java docs/traces/JavaNaN.java; } > "$out/java-nan.txt"
+  { echo "\$ java docs/traces/JavaUnstableHash.java"; java docs/traces/JavaUnstableHash.java; } > "$out/java-unstable-hash.txt"
 else
   echo "skipped java-modcount, java-nan: no JDK 17 java on PATH" >&2
 fi
