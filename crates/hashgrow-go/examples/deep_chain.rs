@@ -2,7 +2,9 @@
 //! on **our replica** of the Go 1.19 map (the runtime's figures would
 //! differ; the walk is the same).
 //!
-//!     cargo run --release -p hashgrow-go --example deep_chain
+//!     cargo run --release -p hashgrow-go --example deep_chain [L ...]
+//!
+//! (chain lengths L in buckets, at most 3000; default 1, 2, 4, ..., 1024)
 //!
 //! Keys hash to themselves ([`PassThroughBuildHasher`]), so a key's bucket
 //! is its low `B` bits and its tophash its top byte. The map is made with
@@ -54,8 +56,17 @@ fn main() {
         "{:>5} {:>8} {:>12} {:>11} {:>10} {:>11}",
         "L", "entries", "insert ns", "per bucket", "miss ns", "per bucket"
     );
-    let mut l = 1u64;
-    while l <= 1024 {
+    let mut lengths: Vec<u64> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("L: a chain length in buckets"))
+        .collect();
+    if lengths.is_empty() {
+        lengths = (0..=10).map(|i| 1 << i).collect();
+    }
+    for l in lengths {
+        // 8·L entries must stay under 6.5 × 4096 and L - 1 overflow
+        // buckets under 4096, or a grow would start.
+        assert!((1..=3000).contains(&l), "L = {l}: 1 ..= 3000");
         let mut m: GoMap<u64, u64, _> =
             GoMap::with_capacity_and_hasher(26_000, PassThroughBuildHasher);
         for i in 0..8 * l {
@@ -104,6 +115,5 @@ fn main() {
             miss,
             miss / l as f64
         );
-        l *= 2;
     }
 }
