@@ -1,6 +1,6 @@
 // NaN keys in the real Go 1.19 map: the runtime's own case of a key whose
 // hash is not stable. f64hash gives a NaN a random hash on every call
-// (runtime/alg.go:57-69), and NaN != NaN, so a NaN key is never found again.
+// (runtime/alg.go:57-84), and NaN != NaN, so a NaN key is never found again.
 //
 //	go run docs/traces/go-nan.go        # output: docs/generated/go-nan.txt
 package main
