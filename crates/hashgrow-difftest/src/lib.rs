@@ -29,6 +29,8 @@
 
 #![warn(missing_docs)]
 
+pub mod unstable;
+
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 
