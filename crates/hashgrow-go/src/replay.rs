@@ -187,8 +187,12 @@ pub fn snapshot(m: &ReplayMap) -> Snapshot {
     let mut counters = vec![
         ("len".to_string(), raw.count.to_string()),
         ("B".to_string(), raw.b.to_string()),
-        // Go's overLoadFactor: an insert making len exceed 6.5 per bucket.
-        ("grow above len".to_string(), (13 * nb / 2).to_string()),
+        // Go's overLoadFactor: an insert making len exceed both 8 (one
+        // bucket's worth) and 6.5 per bucket.
+        (
+            "grow above len".to_string(),
+            (13 * nb / 2).max(BUCKET_CNT).to_string(),
+        ),
         ("noverflow".to_string(), raw.noverflow.to_string()),
         ("growing".to_string(), growing),
     ];

@@ -312,20 +312,28 @@ pub fn moves(before: &Snapshot, after: &Snapshot) -> Vec<Move> {
                 let Some(src) = before.tables.iter().find(|t| t.id == from.0) else {
                     continue;
                 };
-                let n = src.rows.len();
-                let tag = match after.split_names {
-                    Some((lo, _)) if to.1 == from.1 => lo.to_string(),
-                    Some((_, hi)) if to.1 == from.1 + n => hi.to_string(),
-                    _ => format!("→{}", t.short),
-                };
-                // The source array by its name now, if it is still there
-                // (Go's buckets became oldbuckets during this very op).
+                // Each array named for its role in the move: the source by
+                // its name after the op if it is still there (Go's buckets
+                // became oldbuckets during this very op), the destination
+                // by its name before the op if it existed (Redis's table 1
+                // that became table 0 when this op finished the rehash).
                 let src_name = after
                     .tables
                     .iter()
                     .find(|t| t.id == from.0)
                     .map_or(&src.short, |t| &t.short);
-                let words = format!("{src_name}[{}]→{}[{}]", from.1, t.short, to.1);
+                let dst_name = before
+                    .tables
+                    .iter()
+                    .find(|b| b.id == to.0)
+                    .map_or(&t.short, |b| &b.short);
+                let n = src.rows.len();
+                let tag = match after.split_names {
+                    Some((lo, _)) if to.1 == from.1 => lo.to_string(),
+                    Some((_, hi)) if to.1 == from.1 + n => hi.to_string(),
+                    _ => format!("→{dst_name}"),
+                };
+                let words = format!("{src_name}[{}]→{dst_name}[{}]", from.1, to.1);
                 out.push(Move {
                     key: k.clone(),
                     from,
