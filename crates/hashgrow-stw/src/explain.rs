@@ -91,8 +91,8 @@ pub fn snapshot(m: &ExplainMap) -> Snapshot {
             } else {
                 format!("slots: {n} ({ROW} to a row)")
             },
-            short: "new".into(),
-            row_name: "slots",
+            short: "table".into(),
+            row_name: "row",
             linked: false,
             rows,
         }],

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::svg::{esc, Drawing, STYLE};
+use super::svg::{esc, Drawing, DEFS, STYLE};
 
 /// One op in the page's list.
 pub struct Entry {
@@ -84,6 +84,7 @@ pub fn page(title: &str, notes: &[String], legend: &Drawing, entries: &[Entry]) 
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{}</title>
 <style>{PAGE_CSS}{STYLE}</style></head><body>
+<svg width="0" height="0" style="position:absolute"><defs>{DEFS}</defs></svg>
 <header><h1>{}</h1>
 "#,
         esc(title),

@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use steps::{plan, run, Replica, Step, MAX_OPS};
 
 /// The most rows of one table drawn by default.
-const DEFAULT_MAX_ROWS: u16 = 64;
+/// (32 rows of 8 slots fit a screen or two, and keep a page of a few
+/// hundred steps of large tables to a few megabytes.)
+const DEFAULT_MAX_ROWS: u16 = 32;
 
 /// `hashgrow explain --help`: what it draws, what it reads, an example.
 pub const LONG_ABOUT: &str =
