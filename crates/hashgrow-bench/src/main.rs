@@ -6,12 +6,14 @@
 //! hashgrow compare --workload churn --keys string --plots plots/
 //! hashgrow replay --strategy go --script ops.txt
 //! hashgrow hashdist
+//! hashgrow explain --strategy go --script ops.txt --out go.html
 //! ```
 
 mod alloc;
 mod args;
 mod baseline;
 mod compare;
+mod explain;
 mod hashdist;
 mod keys;
 mod measure;
@@ -50,6 +52,11 @@ enum Command {
     /// strings) over buckets with each hash and report the std dev of the
     /// bucket counts, the largest bucket's share and a chi-square p-value.
     Hashdist(hashdist::HashdistArgs),
+    /// Draw a small op script step by step: a self-contained HTML page
+    /// showing the buckets, bins or groups after every op, what moved and
+    /// where (and optionally an SVG strip of chosen ops).
+    #[command(long_about = explain::LONG_ABOUT)]
+    Explain(explain::ExplainArgs),
 }
 
 #[derive(clap::Args)]
@@ -103,6 +110,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::compare(args),
         Command::Replay(args) => replay(args),
         Command::Hashdist(args) => hashdist::hashdist(args),
+        Command::Explain(args) => explain::explain(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

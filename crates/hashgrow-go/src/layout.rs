@@ -375,6 +375,12 @@ fn segs_layout<K, V>(n: usize) -> Layout {
 }
 
 impl<K, V> Array<K, V> {
+    /// The array's address, as an identity that survives its move from
+    /// `buckets` to `oldbuckets` when a grow starts (for `explain`).
+    pub(crate) fn addr(self) -> u64 {
+        self.top as usize as u64
+    }
+
     pub(crate) const fn null() -> Self {
         Array {
             top: ptr::null_mut(),

@@ -14,8 +14,9 @@
 
 use std::fmt::Write;
 
+use hashgrow::explain::{CellView, RowView, Snapshot, TableView};
 use hashgrow::raw::{RawLookup, RawTable};
-use hashgrow::script::{parse, OpKind, ScriptError};
+use hashgrow::script::{parse, OpKind, ScriptError, ScriptOp};
 
 use crate::dict::{RedisTable, EMPTY_VISITS_PER_BUCKET};
 
@@ -56,40 +57,122 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
     let mut out = String::new();
     let mut was = State::of(&d);
     for (n, op) in script.ops.iter().enumerate() {
-        let (key, hash) = (op.key, op.hash);
-        match op.kind {
-            OpKind::Put => {
-                if let Err(vacancy) = d.find_or_vacancy(hash, &key, recorded) {
-                    d.insert_vacant(hash, vacancy, key, (), recorded);
-                }
-            }
-            OpKind::Del => {
-                RawLookup::remove(&mut d, hash, &key, recorded);
-            }
-            OpKind::Get => {
-                d.find_mut(hash, &key);
-            }
-            OpKind::Shrink => {
-                d.shrink();
-            }
-            OpKind::Rehash(steps) => {
-                if steps > MAX_REHASH {
-                    return Err(ScriptError {
-                        line: op.line,
-                        message: format!(
-                            "rehash {steps}: dictRehash's {steps} * 10 overflows an int (at most {MAX_REHASH})"
-                        ),
-                    });
-                }
-                d.rehash(steps as usize);
-            }
-        }
+        apply(&mut d, op)?;
         let now = State::of(&d);
         now.report_change(&was, n + 1, d.len(), &mut out);
         was = now;
     }
     dump(&d, &mut out);
     Ok(out)
+}
+
+/// Runs one script op on the dict, as the oracle does (see [`replay`]).
+///
+/// ```
+/// let script = hashgrow::script::parse::<u64, u64>("put 1 5\nrehash 300000000\n").unwrap();
+/// let mut d = hashgrow_redis::replay::ReplayTable::new();
+/// hashgrow_redis::replay::apply(&mut d, &script.ops[0]).unwrap();
+/// assert_eq!(d.len(), 1);
+/// assert!(hashgrow_redis::replay::apply(&mut d, &script.ops[1]).is_err());
+/// ```
+///
+/// # Errors
+/// A `rehash N` whose `N * 10` overflows C's `int`, naming the line.
+pub fn apply(d: &mut ReplayTable, op: &ScriptOp<u64, u64>) -> Result<(), ScriptError> {
+    let (key, hash) = (op.key, op.hash);
+    match op.kind {
+        OpKind::Put => {
+            if let Err(vacancy) = d.find_or_vacancy(hash, &key, recorded) {
+                d.insert_vacant(hash, vacancy, key, (), recorded);
+            }
+        }
+        OpKind::Del => {
+            RawLookup::remove(d, hash, &key, recorded);
+        }
+        OpKind::Get => {
+            d.find_mut(hash, &key);
+        }
+        OpKind::Shrink => {
+            d.shrink();
+        }
+        OpKind::Rehash(steps) => {
+            if steps > MAX_REHASH {
+                return Err(ScriptError {
+                    line: op.line,
+                    message: format!(
+                        "rehash {steps}: dictRehash's {steps} * 10 overflows an int (at most {MAX_REHASH})"
+                    ),
+                });
+            }
+            d.rehash(steps as usize);
+        }
+    }
+    Ok(())
+}
+
+/// The dict's layout for `hashgrow explain`: table 0 and, while a rehash
+/// is in progress, table 1 beside it, one row per bucket with its chain
+/// (newest node first, as `dictAddRaw` links it). Table 0's buckets below
+/// `rehashidx` are already moved, drawn faded.
+///
+/// ```
+/// let script = hashgrow::script::parse::<u64, u64>("put 1 5\n").unwrap();
+/// let mut d = hashgrow_redis::replay::ReplayTable::new();
+/// hashgrow_redis::replay::apply(&mut d, &script.ops[0]).unwrap();
+/// let snap = hashgrow_redis::replay::snapshot(&d);
+/// assert_eq!(snap.tables[0].rows[1].cells[0].key.as_deref(), Some("1"));
+/// ```
+pub fn snapshot(d: &ReplayTable) -> Snapshot {
+    let rehashing = d.is_rehashing();
+    let tables = (0..if rehashing { 2 } else { 1 })
+        .map(|t| {
+            let size = d.table_size(t);
+            let rows = (0..size)
+                .map(|i| {
+                    let cells = d
+                        .chain(t, i)
+                        .map(|(k, ())| CellView::full(k.to_string(), None))
+                        .collect();
+                    let mut row = RowView::new(i, cells);
+                    if t == 0 && d.rehash_index().is_some_and(|r| i < r) {
+                        row.done = true;
+                        row.tag = Some("moved".into());
+                    }
+                    row
+                })
+                .collect();
+            let title = match (t, size) {
+                (0, 0) => "table 0: not allocated yet".to_string(),
+                _ => format!("table {t}: size {size}, used {}", d.table_used(t)),
+            };
+            TableView {
+                id: d.ht[t].as_ptr() as usize as u64,
+                title,
+                short: format!("t{t}"),
+                row_name: "bucket",
+                linked: true,
+                rows,
+            }
+        })
+        .collect();
+    let stats = d.stats();
+    let rehashidx = d.rehash_index().map_or("-1".to_string(), |i| i.to_string());
+    Snapshot {
+        tables,
+        counters: vec![
+            ("len".into(), d.len().to_string()),
+            ("size0".into(), d.table_size(0).to_string()),
+            ("size1".into(), d.table_size(1).to_string()),
+            ("rehashidx".into(), rehashidx),
+            (
+                "nodes moved so far".into(),
+                stats.nodes_relinked.to_string(),
+            ),
+            ("grows".into(), stats.grows.to_string()),
+            ("shrinks".into(), stats.shrinks.to_string()),
+        ],
+        split_names: None,
+    }
 }
 
 /// What the oracle compares between ops.

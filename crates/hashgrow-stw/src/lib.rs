@@ -49,6 +49,7 @@
 
 #![warn(missing_docs)]
 
+pub mod explain;
 mod group;
 mod raw;
 

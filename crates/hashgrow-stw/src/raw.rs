@@ -227,6 +227,19 @@ impl<T> RawTable<T> {
         self.ctrl.as_ptr().wrapping_add(i)
     }
 
+    /// Control byte of slot `i <= bucket_mask` (for `explain`).
+    pub(crate) fn ctrl_byte(&self, i: usize) -> u8 {
+        debug_assert!(i <= self.bucket_mask);
+        // SAFETY: in range of the ctrl array (or the static group).
+        unsafe { *self.ctrl(i) }
+    }
+
+    /// The control array's address: the table's identity, which changes
+    /// at every grow (for `explain`).
+    pub(crate) fn addr(&self) -> u64 {
+        self.ctrl.as_ptr() as usize as u64
+    }
+
     /// Pointer to slot `i`.
     #[inline]
     pub(crate) fn slot(&self, i: usize) -> *mut T {

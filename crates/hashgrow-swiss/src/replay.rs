@@ -13,8 +13,9 @@
 
 use std::fmt::Write;
 
+use hashgrow::explain::{CellState, CellView, RowView, Snapshot, TableView};
 use hashgrow::hash::Prehashed;
-use hashgrow::script::{parse, OpKind, ScriptError};
+use hashgrow::script::{parse, OpKind, ScriptError, ScriptOp};
 
 use crate::group::{DELETED, EMPTY, SLOTS};
 use crate::map::SwissTable;
@@ -127,35 +128,8 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
     let mut before = shape(&m);
     for (n, op) in script.ops.iter().enumerate() {
         let op_no = n + 1;
-        let key = Prehashed {
-            key: op.key,
-            hash: op.hash,
-        };
         let (grows, pruned) = (m.counters.grows, m.counters.tombstones_pruned);
-        match op.kind {
-            OpKind::Put => match m.find_or_vacancy_with(op.hash, |k| *k == key) {
-                // SAFETY: a found slot is live; the value is a plain u64.
-                Ok(slot) => unsafe { (*slot.ptr.as_ptr()).1 = op.key },
-                Err(vacancy) => {
-                    m.insert_vacant_with(op.hash, vacancy, (key, op.key), &hasher);
-                }
-            },
-            OpKind::Del => {
-                if let Some(slot) = m.find_with(op.hash, |k| *k == key) {
-                    // SAFETY: just found.
-                    unsafe { m.remove_at(slot) };
-                }
-            }
-            OpKind::Get => {
-                let _ = m.find_with(op.hash, |k| *k == key);
-            }
-            OpKind::Shrink | OpKind::Rehash(_) => {
-                return Err(ScriptError {
-                    line: op.line,
-                    message: "`shrink` and `rehash` are Redis server-cron ops; the Go 1.24+ map has no such thing (replay this script with the redis strategy)".into(),
-                });
-            }
-        }
+        apply(&mut m, op)?;
         if m.counters.grows != grows {
             let after = shape(&m);
             report(&mut out, op_no, m.len(), &before, &after);
@@ -174,6 +148,148 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
     m.check_invariants(hasher);
     dump(&m, &mut out);
     Ok(out)
+}
+
+/// Runs one script op on the map, with the op's recorded hash.
+///
+/// ```
+/// let script = hashgrow::script::parse::<u64, u64>("put 1 7\nshrink\n").unwrap();
+/// let mut m = hashgrow_swiss::replay::ReplayTable::with_hint(0);
+/// hashgrow_swiss::replay::apply(&mut m, &script.ops[0]).unwrap();
+/// assert_eq!(m.len(), 1);
+/// assert!(hashgrow_swiss::replay::apply(&mut m, &script.ops[1]).is_err());
+/// ```
+///
+/// # Errors
+/// `shrink` and `rehash N` (Redis-only ops), naming the line.
+pub fn apply(m: &mut ReplayTable, op: &ScriptOp<u64, u64>) -> Result<(), ScriptError> {
+    let key = Prehashed {
+        key: op.key,
+        hash: op.hash,
+    };
+    match op.kind {
+        OpKind::Put => match m.find_or_vacancy_with(op.hash, |k| *k == key) {
+            // SAFETY: a found slot is live; the value is a plain u64.
+            Ok(slot) => unsafe { (*slot.ptr.as_ptr()).1 = op.key },
+            Err(vacancy) => {
+                m.insert_vacant_with(op.hash, vacancy, (key, op.key), &hasher);
+            }
+        },
+        OpKind::Del => {
+            if let Some(slot) = m.find_with(op.hash, |k| *k == key) {
+                // SAFETY: just found.
+                unsafe { m.remove_at(slot) };
+            }
+        }
+        OpKind::Get => {
+            let _ = m.find_with(op.hash, |k| *k == key);
+        }
+        OpKind::Shrink | OpKind::Rehash(_) => {
+            return Err(ScriptError {
+                line: op.line,
+                message: "`shrink` and `rehash` are Redis server-cron ops; the Go 1.24+ map has no such thing (replay this script with the redis strategy)".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The map's layout for `hashgrow explain`: the small group, or every
+/// table in directory order (named by its hash prefix, as the oracle
+/// does), one row per group of 8 slots, each slot with its key and control
+/// byte (`h2` in hex, `D` for a tombstone).
+///
+/// ```
+/// let script = hashgrow::script::parse::<u64, u64>("put 1 7\n").unwrap();
+/// let mut m = hashgrow_swiss::replay::ReplayTable::with_hint(0);
+/// hashgrow_swiss::replay::apply(&mut m, &script.ops[0]).unwrap();
+/// let snap = hashgrow_swiss::replay::snapshot(&m);
+/// assert!(snap.tables[0].title.starts_with("small map"));
+/// assert_eq!(snap.tables[0].rows[0].cells[0].key.as_deref(), Some("1"));
+/// ```
+pub fn snapshot(m: &ReplayTable) -> Snapshot {
+    let view = |t: &Table<Prehashed<u64>, u64>, title: String, short: String| TableView {
+        id: t.id,
+        title,
+        short,
+        row_name: "group",
+        linked: false,
+        rows: (0..=t.mask)
+            .map(|g| {
+                let c = t.ctrl(g);
+                let cells = (0..SLOTS)
+                    .map(|s| match c.get(s) {
+                        EMPTY => CellView::vacant(CellState::Empty, None),
+                        DELETED => CellView::vacant(CellState::Deleted, Some("D".into())),
+                        x if x & 0x80 != 0 => CellView::vacant(CellState::Empty, Some("?".into())),
+                        // SAFETY: a full control byte means a live entry.
+                        x => CellView::full(
+                            unsafe { t.entry(g, s) }.0.key.to_string(),
+                            Some(format!("{x:02x}")),
+                        ),
+                    })
+                    .collect();
+                RowView::new(g, cells)
+            })
+            .collect(),
+    };
+    let mut tables = Vec::new();
+    if m.small {
+        if let Some(t) = m.tables.first() {
+            tables.push(view(
+                t,
+                "small map: one group, no table yet".into(),
+                "small".into(),
+            ));
+        }
+    }
+    let order = tables_in_order(m);
+    if !m.small {
+        for &ti in &order {
+            let t = &m.tables[ti];
+            let n = name(t);
+            let title = format!(
+                "table {n}: depth {}, cap {}, used {}, growth_left {}",
+                t.local_depth, t.capacity, t.used, t.growth_left
+            );
+            let short = format!("t{n}");
+            tables.push(view(t, title, short));
+        }
+    }
+    let stats = m.stats();
+    let mut counters = vec![
+        ("len".to_string(), m.len().to_string()),
+        ("global depth".to_string(), m.global_depth.to_string()),
+        ("tables".to_string(), order.len().to_string()),
+        ("slots".to_string(), stats.capacity.to_string()),
+        ("tombstones".to_string(), stats.tombstones.to_string()),
+        ("moved so far".to_string(), stats.entries_moved.to_string()),
+        ("grows".to_string(), stats.grows.to_string()),
+        ("splits".to_string(), stats.splits.to_string()),
+    ];
+    if !m.small && !m.dir.is_empty() && m.global_depth <= 4 {
+        // The directory itself, entry by entry: which table each hash
+        // prefix of `global_depth` bits goes to.
+        let dir: Vec<String> = m
+            .dir
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let prefix = if m.global_depth == 0 {
+                    "-".to_string()
+                } else {
+                    format!("{i:0w$b}", w = usize::from(m.global_depth))
+                };
+                format!("{prefix}→{}", name(&m.tables[e.table()]))
+            })
+            .collect();
+        counters.push(("directory".to_string(), dir.join(" ")));
+    }
+    Snapshot {
+        tables,
+        counters,
+        split_names: None,
+    }
 }
 
 fn dump_group(out: &mut String, label: &str, t: &Table<Prehashed<u64>, u64>, g: usize) {

@@ -43,6 +43,7 @@
 #![warn(missing_docs)]
 
 mod event;
+pub mod explain;
 pub mod hash;
 pub mod linear;
 pub mod map;

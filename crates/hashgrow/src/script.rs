@@ -115,6 +115,44 @@ fn field<T: FromStr>(tok: &str, what: &str, line: usize) -> Result<T, ScriptErro
 pub fn parse<K: FromStr + Default, H: FromStr + Default>(
     text: &str,
 ) -> Result<Script<K, H>, ScriptError> {
+    let script = parse_lines::<K, H>(text, false)?;
+    Ok(Script {
+        hint: script.hint,
+        ops: script
+            .ops
+            .into_iter()
+            .map(|op| ScriptOp {
+                kind: op.kind,
+                key: op.key,
+                hash: op.hash.unwrap_or_default(),
+                line: op.line,
+            })
+            .collect(),
+    })
+}
+
+/// Parses a script whose `put`, `del` and `get` lines may leave out the
+/// hash (`put KEY`): such an op's hash is `None`, for the caller to compute.
+/// Lines with a hash, and everything else, are as in [`parse`]; the two
+/// kinds of line may be mixed. (`hashgrow explain` reads this, so a learner
+/// can write a script by hand.)
+///
+/// ```
+/// use hashgrow::script::parse_optional_hashes;
+/// let s = parse_optional_hashes::<u64, u64>("put 1\nput 2 7\n").unwrap();
+/// assert_eq!((s.ops[0].hash, s.ops[1].hash), (None, Some(7)));
+/// assert_eq!(parse_optional_hashes::<u64, u64>("put 1 2 3\n").unwrap_err().line, 1);
+/// ```
+pub fn parse_optional_hashes<K: FromStr + Default, H: FromStr>(
+    text: &str,
+) -> Result<Script<K, Option<H>>, ScriptError> {
+    parse_lines(text, true)
+}
+
+fn parse_lines<K: FromStr + Default, H: FromStr>(
+    text: &str,
+    hash_optional: bool,
+) -> Result<Script<K, Option<H>>, ScriptError> {
     let mut script = Script {
         hint: None,
         ops: Vec::new(),
@@ -161,7 +199,7 @@ pub fn parse<K: FromStr + Default, H: FromStr + Default>(
                 script.ops.push(ScriptOp {
                     kind,
                     key: K::default(),
-                    hash: H::default(),
+                    hash: None,
                     line,
                 });
                 continue;
@@ -172,9 +210,15 @@ pub fn parse<K: FromStr + Default, H: FromStr + Default>(
                 ))
             }
         };
-        if toks.len() != 3 {
+        let arity_ok = toks.len() == 3 || (hash_optional && toks.len() == 2);
+        if !arity_ok {
+            let want = if hash_optional {
+                "KEY [HASH]"
+            } else {
+                "KEY HASH"
+            };
             return err(format!(
-                "expected `{} KEY HASH`, found `{}`",
+                "expected `{} {want}`, found `{}`",
                 toks[0],
                 raw.trim()
             ));
@@ -182,7 +226,10 @@ pub fn parse<K: FromStr + Default, H: FromStr + Default>(
         script.ops.push(ScriptOp {
             kind,
             key: field(toks[1], "key", line)?,
-            hash: field(toks[2], "hash", line)?,
+            hash: match toks.get(2) {
+                Some(tok) => Some(field(tok, "hash", line)?),
+                None => None,
+            },
             line,
         });
     }
