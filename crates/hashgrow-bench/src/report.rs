@@ -336,14 +336,53 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
     }
 }
 
-/// `header` over one row per run, each made by `row`.
+/// Columns a runtime row (`--runtimes`) has no figure for: the real maps
+/// do not expose their growth counters or their heap.
+const NOT_OBSERVED_IN_RUNTIMES: &[&str] = &[
+    "moved",
+    "moved/ins",
+    "moved/op",
+    "max moved/op",
+    "relinked",
+    "grows",
+    "shrinks",
+    "peak heap",
+    "final heap",
+    "B/entry",
+    "final B/entry",
+    "grow hw",
+];
+
+/// `header` over one row per run, each made by `row`; `-` in the columns a
+/// runtime row did not observe.
 fn rows_table(
     header: &[&str],
     shown: &[&RunResult],
     row: impl Fn(&RunResult) -> Vec<String>,
 ) -> String {
-    let rows: Vec<Vec<String>> = shown.iter().map(|r| row(r)).collect();
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|r| {
+            let mut cells = row(r);
+            if r.runtime {
+                for (cell, column) in cells.iter_mut().zip(header) {
+                    if NOT_OBSERVED_IN_RUNTIMES.contains(column) {
+                        *cell = "-".to_string();
+                    }
+                }
+            }
+            cells
+        })
+        .collect();
     render_table(header, &rows)
+}
+
+fn moved_or_dash(r: &RunResult) -> String {
+    if r.runtime {
+        "-".to_string()
+    } else {
+        r.entries_moved.to_string()
+    }
 }
 
 /// For `--workload prealloc`: what making room first saved, per strategy.
@@ -371,8 +410,8 @@ pub fn prealloc_savings(runs: &[RunResult]) -> String {
             format!("{:.1}", empty.ns_per_op),
             format!("{:.1}", pre.ns_per_op),
             format!("{:.0}%", 100.0 * (1.0 - pre.ns_per_op / empty.ns_per_op)),
-            empty.entries_moved.to_string(),
-            pre.entries_moved.to_string(),
+            moved_or_dash(empty),
+            moved_or_dash(pre),
             human_ns(empty.max_ns),
             human_ns(pre.max_ns),
         ]);
