@@ -303,7 +303,14 @@ fn run_build(cmd: &mut Command, what: &str) -> Result<(), String> {
 
 /// Builds `rt`'s helper with `tc` into the cache unless the same source
 /// and toolchain were built before; returns how to run it.
-fn build(rt: Runtime, tc: &Toolchain, cache: &Path, n: usize, env: Env) -> Result<Helper, String> {
+/// `n` and `fresh`: the run's key counts, which size Java's heap.
+fn build(
+    rt: Runtime,
+    tc: &Toolchain,
+    cache: &Path,
+    (n, fresh): (usize, usize),
+    env: Env,
+) -> Result<Helper, String> {
     let tool_id: Vec<u8> = match tc {
         Toolchain::Go { go, .. } => format!("{}", go.display()).into_bytes(),
         Toolchain::Java { javac, .. } => format!("{}", javac.display()).into_bytes(),
@@ -403,7 +410,7 @@ fn build(rt: Runtime, tc: &Toolchain, cache: &Path, n: usize, env: Env) -> Resul
             leading_args: Vec::new(),
         },
         Toolchain::Java { java, .. } => {
-            let heap = java_heap_mib(n);
+            let heap = java_heap_mib(n, fresh);
             Helper {
                 program: java.clone(),
                 leading_args: vec![
@@ -419,12 +426,14 @@ fn build(rt: Runtime, tc: &Toolchain, cache: &Path, n: usize, env: Env) -> Resul
 }
 
 /// A fixed Java heap (-Xms = -Xmx, so the heap never resizes during a
-/// pass) with room for the map (about 80 bytes an entry as boxed Long
-/// nodes, twice while a resize copies the table), the key arrays, churn's
-/// fresh keys and the latency array, and half again for the collector.
-fn java_heap_mib(n: usize) -> usize {
-    let bytes = n * (2 * 80 + 3 * 8) + 10 * n * (3 * 8);
-    256 + bytes * 3 / 2 / (1 << 20)
+/// pass) of twice what a run keeps live, plus 256 MiB: the map (about 80
+/// bytes an entry as a node and two boxed Longs, with its table), the
+/// present, shuffled and absent key arrays and the latency array (8 bytes
+/// each per key), and churn's `fresh` keys and removals (and their 8-byte
+/// latencies).
+fn java_heap_mib(n: usize, fresh: usize) -> usize {
+    let live = n * (80 + 4 * 8) + fresh * (3 * 8);
+    256 + 2 * live / (1 << 20)
 }
 
 /// One helper's output: [`RunResult`]'s field names, plus the toolchain
@@ -602,7 +611,7 @@ fn run_helper(
 
 /// The runtimes that can run here, each with its built helper, and one
 /// note per runtime that cannot.
-fn ready_helpers(env: Env, n: usize) -> (Vec<(Runtime, Helper)>, Vec<String>) {
+fn ready_helpers(env: Env, sizes: (usize, usize)) -> (Vec<(Runtime, Helper)>, Vec<String>) {
     let cache = cache_dir(env);
     let mut ready = Vec::new();
     let mut notes = Vec::new();
@@ -610,7 +619,7 @@ fn ready_helpers(env: Env, n: usize) -> (Vec<(Runtime, Helper)>, Vec<String>) {
         match find_toolchain(rt, env).and_then(|tc| {
             std::fs::create_dir_all(&cache)
                 .map_err(|e| format!("{rt} skipped: cannot create {}: {e}", cache.display()))?;
-            build(rt, &tc, &cache, n, env)
+            build(rt, &tc, &cache, sizes, env)
         }) {
             Ok(helper) => ready.push((rt, helper)),
             Err(note) => notes.push(note),
@@ -651,13 +660,6 @@ fn run_all_with(
         return Vec::new();
     }
     progress("runtime helpers: finding toolchains, building on first use".to_string());
-    let (ready, notes) = ready_helpers(env, args.n);
-    for note in notes {
-        eprintln!("{note}");
-    }
-    if ready.is_empty() {
-        return Vec::new();
-    }
     // The same key sets as compare.rs's run_all: Keys::generate is
     // deterministic, and churn inserts 10·N fresh keys.
     let fresh = if args.workload == Workload::Churn {
@@ -665,6 +667,13 @@ fn run_all_with(
     } else {
         0
     };
+    let (ready, notes) = ready_helpers(env, (args.n, fresh));
+    for note in notes {
+        eprintln!("{note}");
+    }
+    if ready.is_empty() {
+        return Vec::new();
+    }
     let keys = Keys::generate(args.n, fresh, u64_key);
     let workloads = match args.workload {
         Workload::Prealloc => vec![Workload::Insert, Workload::Prealloc],
@@ -817,7 +826,7 @@ mod tests {
 
     #[test]
     fn missing_toolchains_skip_each_row_with_one_line() {
-        let (ready, notes) = ready_helpers(&empty_env, 100);
+        let (ready, notes) = ready_helpers(&empty_env, (100, 0));
         assert!(ready.is_empty());
         assert_eq!(notes.len(), Runtime::ALL.len(), "{notes:#?}");
         for (rt, note) in Runtime::ALL.iter().zip(&notes) {
@@ -945,7 +954,8 @@ mod tests {
         };
         let cache = cache_dir(&process_env);
         std::fs::create_dir_all(&cache).unwrap();
-        let helper = build(rt, &tc, &cache, 2000, &process_env).unwrap_or_else(|e| panic!("{e}"));
+        let helper =
+            build(rt, &tc, &cache, (2000, 20_000), &process_env).unwrap_or_else(|e| panic!("{e}"));
         let keys = Keys::generate(
             2000,
             if workload == Workload::Churn {
