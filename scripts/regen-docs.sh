@@ -6,6 +6,9 @@
 # Each table is saved with the exact command that produced it, so any single
 # figure can be rerun by hand. Numbers depend on the machine: the header of
 # docs/generated/README.md says which one produced the committed copy.
+# --runtimes rows need Go 1.19, Go 1.27.3, a JDK and cc with Redis's dict.c
+# source (see docs/comparison.md, "The real runtimes, same run"); a missing
+# one is skipped with a note on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/generated
@@ -33,15 +36,15 @@ run() { # run NAME ARGS...: saves NAME.txt (command + table) and NAME.json
   echo "beside it holds every field. Plots: \`insert/index.html\`, \`churn/index.html\`."
 } > "$out/README.md"
 
-run insert        compare --plots "$out/insert"
+run insert        compare --runtimes --plots "$out/insert"
 run prealloc      compare --workload prealloc
-run lookup        compare --workload lookup
+run lookup        compare --workload lookup --runtimes
 run churn         compare --workload churn --n 100000 --plots "$out/churn"
 run keys-string   compare --keys string --n 300000
 run keys-prefix   compare --keys prefix --n 300000
 run keys-struct   compare --keys struct --n 300000
 run shrink        compare --workload shrink
-run insert-10m    compare --n 10000000 --repeat 1 --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
+run insert-10m    compare --n 10000000 --repeat 1 --runtimes --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
 run hashdist      hashdist
 scripts/experiments.sh   # the experiments: go-keytypes, go-nan, java-*, go-grow-copies, deep-chain, unstable-hash
 echo "done: $out" >&2

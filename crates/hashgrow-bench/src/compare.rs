@@ -14,7 +14,7 @@ use crate::measure::{
     Config, Phase, PhaseOutput, RunOutput, RunResult, ScenarioJob, TimedPass, Workload,
 };
 use crate::strategy::{with_maps, Strategy};
-use crate::{plots, report};
+use crate::{plots, report, runtimes};
 
 /// Flags of `hashgrow compare`.
 #[derive(clap::Args)]
@@ -63,6 +63,12 @@ pub struct CompareArgs {
     /// Write SVG plots and an index.html showing them into this directory.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Also run the real runtimes' maps on the same keys and workload, as
+    /// more rows: go-runtime-1.19, go-runtime-1.27, java-runtime,
+    /// redis-dict-c (u64 keys only; a missing toolchain skips its row with
+    /// a note). Their times include the runtime's GC and allocation.
+    #[arg(long)]
+    pub runtimes: bool,
 }
 
 /// Largest N accepted: keeps a run within this tool's memory budget.
@@ -152,6 +158,22 @@ fn run_all<K: BenchKey>(
         .collect();
     bar.finish_and_clear();
     out
+}
+
+/// `--runtimes`: the real maps' rows, after the Rust strategies, with the
+/// same progress display.
+fn run_runtimes(args: &CompareArgs, config: &Config) -> Vec<RunOutput> {
+    let bar = progress_bar(runtimes::planned_runs(args) as u64);
+    let ticker = Ticker::start();
+    let mut started = 0;
+    let rows = runtimes::run_all(args, config, &mut |what| {
+        ticker.set(what.clone());
+        bar.set_position(started);
+        bar.set_message(what);
+        started += 1;
+    });
+    bar.finish_and_clear();
+    rows
 }
 
 /// Without a terminal (CI, a pipe, `nohup`), a line on stderr at least
@@ -253,7 +275,10 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
         KeyKind::Prefix => run_all(&args, &strategies, prefix_key, &config),
         KeyKind::Struct => run_all(&args, &strategies, struct_key, &config),
     };
-    let runs: Vec<RunResult> = outputs.iter().map(|o| o.result.clone()).collect();
+    let mut runs: Vec<RunResult> = outputs.iter().map(|o| o.result.clone()).collect();
+    if args.runtimes {
+        runs.extend(run_runtimes(&args, &config).into_iter().map(|o| o.result));
+    }
 
     println!("{}", report::describe(&args, &runs));
     let table = report::table(args.workload, &runs);
@@ -263,6 +288,9 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
         print!("{}", report::prealloc_savings(&runs));
     }
     if let Some(note) = report::modelled_note(&runs) {
+        println!("{note}");
+    }
+    if let Some(note) = runtimes::note(&runs) {
         println!("{note}");
     }
     println!(

