@@ -103,38 +103,6 @@ impl ExplainStrategy {
     }
 }
 
-/// `path` can be written: not a directory, its directory exists, and a
-/// file can be opened there (a new file is removed again).
-fn check_writable(path: &Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!(
-            "cannot write {}: it is a directory",
-            path.display()
-        ));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(format!(
-            "cannot write {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        ));
-    }
-    let existed = path.exists();
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(())
-}
-
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("wrote {}", path.display());
@@ -181,9 +149,9 @@ fn explain_with<R: Replica>(args: &ExplainArgs, text: &str) -> Result<(), String
             "--svg-strip {bad}: the script has {n} ops (ops are numbered from 1)"
         ));
     }
-    check_writable(&args.out)?;
+    crate::args::check_writable(&args.out)?;
     if let Some(svg) = &args.svg {
-        check_writable(svg)?;
+        crate::args::check_writable(svg)?;
     }
     debug_assert!(n <= MAX_OPS);
 
