@@ -3,16 +3,11 @@
 //! scripts), never a panic.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn hashgrow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hashgrow"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("cannot run hashgrow")
-}
+mod common;
+use common::hashgrow;
 
 /// Writes `text` to a fresh file in the temp directory.
 fn script_file(text: &str) -> PathBuf {

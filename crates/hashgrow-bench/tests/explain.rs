@@ -3,16 +3,11 @@
 //! refusals (exit code 2, one line naming the problem).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn hashgrow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hashgrow"))
-        .args(args)
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .expect("cannot run hashgrow")
-}
+mod common;
+use common::hashgrow;
 
 /// A fresh path in the temp directory.
 fn temp(ext: &str) -> PathBuf {
