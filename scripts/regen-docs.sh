@@ -44,7 +44,7 @@ run keys-string   compare --keys string --n 300000
 run keys-prefix   compare --keys prefix --n 300000
 run keys-struct   compare --keys struct --n 300000
 run shrink        compare --workload shrink
-run insert-10m    compare --n 10000000 --repeat 1 --runtimes --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
+run insert-10m    compare --n 10000000 --repeat 3 --runtimes --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
 run hashdist      hashdist
 scripts/experiments.sh   # the experiments: go-keytypes, go-nan, java-*, go-grow-copies, deep-chain, unstable-hash
 echo "done: $out" >&2

@@ -300,9 +300,15 @@ pub fn compare(args: CompareArgs) -> Result<(), String> {
         println!("{note}");
     }
     println!(
-        "latency percentiles come from a separate pass timing each op; they include the timer's own cost (~{} ns per op here)",
+        "latency percentiles and max come from a separate pass timing each op; they include the timer's own cost (~{} ns per op here)",
         runs.first().map_or(0, |r| r.timer_overhead_ns)
     );
+    if runs.iter().any(|r| r.max_repeatable_ns.is_some()) {
+        println!(
+            "max rep: every op timed in {} passes, each op's fastest time kept, the slowest of those: an op slow in every pass (a resize, a split), not a pause of the machine",
+            args.repeat
+        );
+    }
 
     if let Some(path) = &args.json {
         let doc = report::JsonReport {

@@ -130,6 +130,10 @@ pub fn modelled_note(runs: &[RunResult]) -> Option<String> {
     })
 }
 
+fn opt_human_ns(x: Option<u64>) -> String {
+    x.map_or("-".to_string(), human_ns)
+}
+
 fn opt_ns(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| format!("{v:.1}"))
 }
@@ -193,6 +197,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "p99.9",
                 "p99.99",
                 "max",
+                "max rep",
                 ">10us",
                 "moved",
                 "moved/ins",
@@ -218,6 +223,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                     human_ns(r.p999_ns),
                     human_ns(r.p9999_ns),
                     human_ns(r.max_ns),
+                    opt_human_ns(r.max_repeatable_ns),
                     r.ops_over_10us.to_string(),
                     moved(r),
                     format!("{:.2}", r.entries_moved_per_op),
@@ -270,6 +276,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "p99.9",
                 "p99.99",
                 "max",
+                "max rep",
                 ">10us",
                 ">100us",
                 "moved",
@@ -289,6 +296,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                     human_ns(r.p999_ns),
                     human_ns(r.p9999_ns),
                     human_ns(r.max_ns),
+                    opt_human_ns(r.max_repeatable_ns),
                     r.ops_over_10us.to_string(),
                     r.ops_over_100us.to_string(),
                     moved(r),
@@ -308,6 +316,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                 "p99",
                 "p99.99",
                 "max",
+                "max rep",
                 "moved",
                 "relinked",
                 "grows",
@@ -324,6 +333,7 @@ pub fn table(workload: Workload, runs: &[RunResult]) -> String {
                     human_ns(r.p99_ns),
                     human_ns(r.p9999_ns),
                     human_ns(r.max_ns),
+                    opt_human_ns(r.max_repeatable_ns),
                     moved(r),
                     r.nodes_relinked.to_string(),
                     grows(r),

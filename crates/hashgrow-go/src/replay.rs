@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use hashgrow::explain::{CellState, CellView, RowView, Snapshot, TableView};
 use hashgrow::hash::{PassThroughBuildHasher, Prehashed};
-use hashgrow::script::{parse, OpKind, ScriptError, ScriptOp};
+use hashgrow::script::{parse, ScriptError, ScriptOp};
 
 use crate::layout::{
     evacuated, Bucket, BUCKET_CNT, EMPTY_ONE, EMPTY_REST, EVACUATED_EMPTY, EVACUATED_X,
@@ -79,28 +79,7 @@ pub fn replay(script_text: &str) -> Result<String, ScriptError> {
 /// # Errors
 /// `shrink` and `rehash N` (Redis-only ops), naming the line.
 pub fn apply(m: &mut ReplayMap, op: &ScriptOp<u64, u64>) -> Result<(), ScriptError> {
-    let key = Prehashed {
-        key: op.key,
-        hash: op.hash,
-    };
-    match op.kind {
-        OpKind::Put => {
-            m.insert(key, op.key);
-        }
-        OpKind::Del => {
-            m.remove(&key);
-        }
-        OpKind::Get => {
-            let _ = m.get(&key);
-        }
-        OpKind::Shrink | OpKind::Rehash(_) => {
-            return Err(ScriptError {
-                line: op.line,
-                message: "`shrink` and `rehash` are Redis server-cron ops; the Go 1.19 map has no such thing (replay this script with the redis strategy)".into(),
-            });
-        }
-    }
-    Ok(())
+    hashgrow::script::apply_to_map(m, op, op.hash, "the Go 1.19 map")
 }
 
 /// The map's layout for `hashgrow explain`: while a grow is in progress the

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use hashgrow::explain::{CellState, CellView, RowView, Snapshot, TableView};
 use hashgrow::hash::{PassThroughBuildHasher, Prehashed};
-use hashgrow::script::{parse, OpKind, ScriptError, ScriptOp};
+use hashgrow::script::{parse, ScriptError, ScriptOp};
 
 use crate::arena::NIL;
 use crate::raw::TREE_BIT;
@@ -36,28 +36,10 @@ pub fn new_map(hint: Option<usize>) -> ReplayMap {
 /// # Errors
 /// `shrink` and `rehash N` (Redis-only ops), naming the line.
 pub fn apply(m: &mut ReplayMap, op: &ScriptOp<i32, i32>) -> Result<(), ScriptError> {
-    let key = Prehashed {
-        key: op.key,
-        hash: u64::from(op.hash as u32),
-    };
-    match op.kind {
-        OpKind::Put => {
-            m.insert(key, op.key);
-        }
-        OpKind::Del => {
-            m.remove(&key);
-        }
-        OpKind::Get => {
-            m.get(&key);
-        }
-        OpKind::Shrink | OpKind::Rehash(_) => {
-            return Err(ScriptError {
-                line: op.line,
-                message: "`shrink` and `rehash` are Redis server-cron ops; the java.util.HashMap has no such thing (replay this script with the redis strategy)".into(),
-            });
-        }
-    }
-    Ok(())
+    // The hash code is an `int`; the facade hashes with 64 bits, of which
+    // the table reads the low 32.
+    let hash = u64::from(op.hash as u32);
+    hashgrow::script::apply_to_map(m, op, hash, "java.util.HashMap")
 }
 
 /// The table's layout for `hashgrow explain`: one row per bin, a list bin

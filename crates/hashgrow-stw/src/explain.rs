@@ -4,7 +4,7 @@
 
 use hashgrow::explain::{CellState, CellView, RowView, Snapshot, TableView};
 use hashgrow::hash::{PassThroughBuildHasher, Prehashed};
-use hashgrow::script::{OpKind, ScriptError, ScriptOp};
+use hashgrow::script::{ScriptError, ScriptOp};
 
 use crate::group::{DELETED, EMPTY};
 use crate::StwMap;
@@ -29,28 +29,7 @@ const ROW: usize = 8;
 /// # Errors
 /// `shrink` and `rehash N` (Redis-only ops), naming the line.
 pub fn apply(m: &mut ExplainMap, op: &ScriptOp<u64, u64>) -> Result<(), ScriptError> {
-    let key = Prehashed {
-        key: op.key,
-        hash: op.hash,
-    };
-    match op.kind {
-        OpKind::Put => {
-            m.insert(key, op.key);
-        }
-        OpKind::Del => {
-            m.remove(&key);
-        }
-        OpKind::Get => {
-            let _ = m.get(&key);
-        }
-        OpKind::Shrink | OpKind::Rehash(_) => {
-            return Err(ScriptError {
-                line: op.line,
-                message: "`shrink` and `rehash` are Redis server-cron ops; the stop-the-world table has no such thing (use the redis strategy)".into(),
-            });
-        }
-    }
-    Ok(())
+    hashgrow::script::apply_to_map(m, op, op.hash, "the stop-the-world table")
 }
 
 /// The table's layout: its slots, 8 to a row, each with its key and

@@ -154,6 +154,10 @@ pub struct SwissTable<K, V> {
     /// needs them (`prepare_next_dir`). Holds no entry.
     pub(crate) next_dir: Vec<DirEntry<K, V>>,
     pub(crate) next_dir_touched: usize,
+    /// The blocks of directories a doubling replaced, kept until the map
+    /// is cleared or dropped (see `install_split`): together smaller than
+    /// the directory itself. Hold no entry.
+    pub(crate) retired_dirs: Vec<Vec<DirEntry<K, V>>>,
     /// The distinct tables (the small group as a one-group table while
     /// `small`). Not in directory order: a split puts its right half last.
     pub(crate) tables: Vec<Table<K, V>>,
@@ -201,6 +205,7 @@ impl<K, V> SwissTable<K, V> {
             dir: Vec::new(),
             next_dir: Vec::new(),
             next_dir_touched: 0,
+            retired_dirs: Vec::new(),
             tables: Vec::new(),
             global_depth: 0,
             dir_shift: 60,
@@ -747,6 +752,7 @@ impl<K, V> SwissTable<K, V> {
         }
         self.len = 0;
         self.tombstones = 0;
+        self.retired_dirs = Vec::new();
     }
 
     /// Checks every structural invariant (tests): directory coverage,

@@ -147,6 +147,7 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         mem::swap(&mut out.tables, &mut self.tables);
         self.next_dir = Vec::new();
         self.next_dir_touched = 0;
+        self.retired_dirs = Vec::new();
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
         out.dir_mask = self.dir_mask;

@@ -30,6 +30,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::hash::{PassThroughBuildHasher, Prehashed};
+use crate::map::Map;
+use crate::raw::RawLookup;
+
 /// The largest `hint N` a script may ask for. The runtimes would try to
 /// allocate a table for any hint (Go's `makemap` ignores only one whose byte
 /// size overflows), so a huge hint makes a replay, like the oracle, die on
@@ -102,6 +106,60 @@ fn field<T: FromStr>(tok: &str, what: &str, line: usize) -> Result<T, ScriptErro
             std::any::type_name::<T>()
         ),
     })
+}
+
+/// Runs one keyed op of a script on a facade map, as the Go, Java and
+/// stop-the-world replays and `hashgrow explain` do: the key carries the
+/// hash the runtime computed (`hash`, which a Java script's `i32` is
+/// widened to by the caller) and is stored as its own value. `shrink` and
+/// `rehash N` are errors naming the line: only Redis's dict has a server
+/// cron; `map` names the map that has none ("the Go 1.19 map").
+///
+/// ```
+/// use hashgrow::hash::PassThroughBuildHasher;
+/// use hashgrow::script::{apply_to_map, parse};
+///
+/// let script = parse::<u64, u64>("put 1 7\nget 1 7\nshrink\n").unwrap();
+/// let mut m: hashgrow::linear::LinearMap<_, u64, _> =
+///     hashgrow::linear::LinearMap::with_hasher(PassThroughBuildHasher);
+/// apply_to_map(&mut m, &script.ops[0], 7, "a linear map").unwrap();
+/// apply_to_map(&mut m, &script.ops[1], 7, "a linear map").unwrap();
+/// assert_eq!(m.len(), 1);
+/// let err = apply_to_map(&mut m, &script.ops[2], 0, "a linear map").unwrap_err();
+/// assert_eq!(err.line, 3);
+/// ```
+///
+/// # Errors
+/// `shrink` and `rehash N`, naming the line.
+pub fn apply_to_map<K, H, R>(
+    m: &mut Map<Prehashed<K>, K, R, PassThroughBuildHasher>,
+    op: &ScriptOp<K, H>,
+    hash: u64,
+    map: &str,
+) -> Result<(), ScriptError>
+where
+    K: Copy + Eq,
+    R: RawLookup<Prehashed<K>, K, Prehashed<K>>,
+{
+    let key = Prehashed { key: op.key, hash };
+    match op.kind {
+        OpKind::Put => {
+            m.insert(key, op.key);
+        }
+        OpKind::Del => {
+            m.remove(&key);
+        }
+        OpKind::Get => {
+            let _ = m.get(&key);
+        }
+        OpKind::Shrink | OpKind::Rehash(_) => {
+            return Err(ScriptError {
+                line: op.line,
+                message: format!("`shrink` and `rehash` are Redis server-cron ops; {map} has no such thing (replay this script with the redis strategy)"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Parses a whole script. Errors name the first bad line.
