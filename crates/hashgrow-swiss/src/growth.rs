@@ -33,6 +33,7 @@ impl<K, V> SwissTable<K, V> {
         let id = self.fresh_id();
         let t = Table::new(SLOTS, 0, 0, id);
         self.dir = vec![DirEntry::of(&t, 0)];
+        self.next_dir.clear();
         self.slots = t.capacity;
         self.tables = vec![t];
         self.small = true;
@@ -56,6 +57,7 @@ impl<K, V> SwissTable<K, V> {
         let new = new.finish();
         let moved = new.used as u64;
         self.dir = vec![DirEntry::of(&new, 0)];
+        self.next_dir.clear();
         self.slots = new.capacity;
         let old = std::mem::replace(&mut self.tables[0], new);
         old.free_without_dropping();
@@ -176,14 +178,14 @@ impl<K, V> SwissTable<K, V> {
     /// doubled); then the left half takes the old table's first entries
     /// and the right half the ones after them.
     fn install_split(&mut self, ti: usize, mut left: Table<K, V>, mut right: Table<K, V>) {
-        self.prepare_next_dir();
+        self.prepare_next_blocks();
         if self.tables[ti].local_depth == self.global_depth {
-            // The block prepared for it: no page of it faults in now.
+            // The doubled directory, copied ahead by earlier splits and
+            // kept current by `replace_table` (see `prepare_next_blocks`):
+            // normally nothing is left to copy here.
             let mut dir = std::mem::take(&mut self.next_dir);
-            self.next_dir_touched = 0;
-            debug_assert!(dir.is_empty());
-            dir.reserve_exact(2 * self.dir.len());
-            for e in &self.dir {
+            dir.reserve_exact(2 * self.dir.len() - dir.len());
+            for e in &self.dir[dir.len() / 2..] {
                 dir.push(*e);
                 dir.push(*e);
             }
@@ -215,42 +217,83 @@ impl<K, V> SwissTable<K, V> {
         self.replace_table(self.tables.len() - 1);
     }
 
-    /// Writes the next part of the block the next directory doubling will
-    /// copy into. A doubling writes `2^(globalDepth + 1)` entries; into a
-    /// fresh block, every page of it would fault in during that one insert
-    /// (at 10M keys, 64 pages of 4 KiB: the slowest insert of all). Each
-    /// split writes the next 64 entries (1 KiB) of the block instead, and
-    /// there are about `2^globalDepth` splits between doublings (every
-    /// table splits once), enough for 32 times the block. The allocation
-    /// itself maps nothing.
+    /// Prepares, a little at each split, the two blocks that would
+    /// otherwise be allocated or copied inside one insert, so that no insert
+    /// pays a system call, a big copy or a run of page faults for them:
     ///
-    /// The table list gets the same care: it grows by doubling, and would
-    /// reach its capacity (a power of two) on the very split that doubles
-    /// the directory, since that happens when the tables number a power of
-    /// two plus one. Reserving room for twice the directory's entries moves
-    /// that copy to the first split after a doubling, its own insert.
-    fn prepare_next_dir(&mut self) {
+    /// * The doubled directory. A doubling writes `2^(globalDepth + 1)`
+    ///   entries, each old entry twice (256 KiB at 10M keys: 0.1–0.3 ms in
+    ///   one insert here, and every page of a fresh block faulting in).
+    ///   Instead, once its block is allocated, each split copies the next
+    ///   64 entries of the directory into it, doubled, and `replace_table`
+    ///   updates the copied part as it updates the directory, so the
+    ///   doubling only swaps the two (the Go runtime allocates and copies
+    ///   the new directory inside the insert, `installTableSplit`; the
+    ///   directory's contents at any moment are the same).
+    /// * The table list. It would reach its capacity (a power of two) on
+    ///   the very split that doubles the directory, since that happens when
+    ///   the tables number a power of two plus one; a `Vec` would then
+    ///   reallocate it inside that insert (an `mremap` for a list of 128 KiB
+    ///   and up: 0.07–1.9 ms on this VM at 2049 tables). Instead a block for
+    ///   twice the directory's entries is allocated on one split, faulted
+    ///   in a page per split, and the tables are moved into it on the split
+    ///   after (a copy of 64 bytes a table, about 30 µs for 4096 tables);
+    ///   the old block is kept (see `retired_dirs`).
+    ///
+    /// One allocation per split at most: the table list first, then the
+    /// directory block. There are about `2^(globalDepth - 1)` splits
+    /// between doublings (every table splits once); both blocks need about
+    /// `2^globalDepth / 16` of them. A small map may double before its
+    /// blocks are ready; a `Vec` then grows as usual.
+    fn prepare_next_blocks(&mut self) {
         const STEP: usize = 64;
         let want = 2 * self.dir.len();
         if self.tables.capacity() < want {
-            self.tables.reserve_exact(want - self.tables.len());
-            // One system call per insert: the block comes at the next
-            // split (a reallocation this size is an `mremap`, and the block
-            // an `mmap`, each about 0.1 ms on a VM).
+            self.prepare_next_tables(want);
             return;
         }
         if self.next_dir.capacity() < want {
             self.next_dir = Vec::with_capacity(want);
-            self.next_dir_touched = 0;
-        }
-        let Some(&filler) = self.dir.first() else {
             return;
-        };
-        let end = (self.next_dir_touched + STEP).min(want);
-        for e in &mut self.next_dir.spare_capacity_mut()[self.next_dir_touched..end] {
-            e.write(filler);
         }
-        self.next_dir_touched = end;
+        let from = self.next_dir.len() / 2;
+        for e in &self.dir[from..(from + STEP).min(self.dir.len())] {
+            self.next_dir.push(*e);
+            self.next_dir.push(*e);
+        }
+    }
+
+    /// The table-list half of [`prepare_next_blocks`](Self::prepare_next_blocks):
+    /// allocate a block for `want` tables, fault it in a page per call,
+    /// then move the tables into it.
+    fn prepare_next_tables(&mut self, want: usize) {
+        const PAGE: usize = 4096;
+        if self.next_tables.capacity() < want {
+            self.next_tables = Vec::with_capacity(want);
+            self.next_tables_touched = 0;
+            return;
+        }
+        let bytes = want * std::mem::size_of::<Table<K, V>>();
+        if self.next_tables_touched < bytes {
+            let end = (self.next_tables_touched + PAGE).min(bytes);
+            let spare = self.next_tables.spare_capacity_mut();
+            // SAFETY: `next_tables` is empty with room for `want` tables, so
+            // bytes `touched..end < bytes` lie in its spare capacity, which
+            // is `MaybeUninit` and may hold any bytes.
+            unsafe {
+                spare
+                    .as_mut_ptr()
+                    .cast::<u8>()
+                    .add(self.next_tables_touched)
+                    .write_bytes(0, end - self.next_tables_touched);
+            }
+            self.next_tables_touched = end;
+            return;
+        }
+        let mut next = std::mem::take(&mut self.next_tables);
+        next.append(&mut self.tables);
+        let old = std::mem::replace(&mut self.tables, next);
+        self.retired_tables.push(old);
     }
 
     /// `replaceTable`: point the `2^(globalDepth - localDepth)` directory
@@ -262,6 +305,14 @@ impl<K, V> SwissTable<K, V> {
         let entry = DirEntry::of(t, ti);
         for e in &mut self.dir[index..index + span] {
             *e = entry;
+        }
+        // The part of the next (doubled) directory copied so far follows.
+        let copied = self.next_dir.len() / 2;
+        if index < copied {
+            let end = (index + span).min(copied);
+            for e in &mut self.next_dir[2 * index..2 * end] {
+                *e = entry;
+            }
         }
     }
 

@@ -148,16 +148,23 @@ pub struct SwissTable<K, V> {
     /// (Go's `dirPtr == nil`); one entry pointing at the small group while
     /// `small`.
     pub(crate) dir: Vec<DirEntry<K, V>>,
-    /// The block the next directory doubling will fill: room for twice the
-    /// directory, written a little at each split (`next_dir_touched`
-    /// entries so far) so that its pages are mapped before the doubling
-    /// needs them (`prepare_next_dir`). Holds no entry.
+    /// The next (doubled) directory, copied ahead a little at each split:
+    /// entries `2i` and `2i + 1` are `dir[i]` for every `i` below
+    /// `next_dir.len() / 2` (see `prepare_next_blocks`). Room for twice
+    /// the directory once allocated.
     pub(crate) next_dir: Vec<DirEntry<K, V>>,
-    pub(crate) next_dir_touched: usize,
     /// The blocks of directories a doubling replaced, kept until the map
     /// is cleared or dropped (see `install_split`): together smaller than
     /// the directory itself. Hold no entry.
     pub(crate) retired_dirs: Vec<Vec<DirEntry<K, V>>>,
+    /// The block the table list moves into before it fills up, faulted in
+    /// a page at each split (`next_tables_touched` bytes so far; see
+    /// `prepare_next_blocks`). Holds no table.
+    pub(crate) next_tables: Vec<Table<K, V>>,
+    pub(crate) next_tables_touched: usize,
+    /// The table list's earlier blocks, kept as `retired_dirs` are. Hold no
+    /// table.
+    pub(crate) retired_tables: Vec<Vec<Table<K, V>>>,
     /// The distinct tables (the small group as a one-group table while
     /// `small`). Not in directory order: a split puts its right half last.
     pub(crate) tables: Vec<Table<K, V>>,
@@ -204,8 +211,10 @@ impl<K, V> SwissTable<K, V> {
         SwissTable {
             dir: Vec::new(),
             next_dir: Vec::new(),
-            next_dir_touched: 0,
             retired_dirs: Vec::new(),
+            next_tables: Vec::new(),
+            next_tables_touched: 0,
+            retired_tables: Vec::new(),
             tables: Vec::new(),
             global_depth: 0,
             dir_shift: 60,
@@ -753,6 +762,7 @@ impl<K, V> SwissTable<K, V> {
         self.len = 0;
         self.tombstones = 0;
         self.retired_dirs = Vec::new();
+        self.retired_tables = Vec::new();
     }
 
     /// Checks every structural invariant (tests): directory coverage,
@@ -773,6 +783,21 @@ impl<K, V> SwissTable<K, V> {
                 0,
                 "a small map has no tombstones"
             );
+        }
+        assert!(self.next_dir.len() % 2 == 0 && self.next_dir.len() <= 2 * self.dir.len());
+        for (i, pair) in self.next_dir.chunks(2).enumerate() {
+            for e in pair {
+                assert!(
+                    (e.ctrl, e.table(), e.last_group())
+                        == (
+                            self.dir[i].ctrl,
+                            self.dir[i].table(),
+                            self.dir[i].last_group()
+                        ),
+                    "next directory entry {} is not a copy of entry {i}",
+                    2 * i
+                );
+            }
         }
         for (ti, t) in self.tables.iter().enumerate() {
             let full: usize = (0..=t.mask).map(|g| t.full(g).count()).sum();

@@ -146,8 +146,10 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         mem::swap(&mut out.dir, &mut self.dir);
         mem::swap(&mut out.tables, &mut self.tables);
         self.next_dir = Vec::new();
-        self.next_dir_touched = 0;
         self.retired_dirs = Vec::new();
+        self.next_tables = Vec::new();
+        self.next_tables_touched = 0;
+        self.retired_tables = Vec::new();
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
         out.dir_mask = self.dir_mask;

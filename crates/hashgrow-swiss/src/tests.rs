@@ -87,6 +87,31 @@ fn small_map_is_one_group_until_the_ninth_key() {
     m.check_invariants();
 }
 
+/// The next directory is copied ahead by splits and kept current by every
+/// `replace_table` (`prepare_next_blocks`); the table list moves to a new
+/// block before it fills. Checked at many points between doublings, and
+/// the lookups after each doubling find every key.
+#[test]
+fn directory_copied_ahead_stays_a_copy_through_doublings() {
+    let mut m = map();
+    let total = n(60_000, 3_000);
+    let mut depth = 0;
+    for k in 0..total {
+        m.insert(spread(k), k);
+        let d = m.stats().directory_depth;
+        if k % 499 == 0 || d != depth {
+            m.check_invariants();
+        }
+        if d != depth {
+            depth = d;
+            for j in (0..=k).step_by(7) {
+                assert_eq!(m.get(&spread(j)), Some(&j), "key {j} after doubling to {d}");
+            }
+        }
+    }
+    assert!(depth >= if cfg!(miri) { 2 } else { 6 }, "depth {depth}");
+}
+
 #[test]
 fn a_table_doubles_at_seven_eighths_then_splits_at_1024() {
     let mut m = map();
