@@ -1,4 +1,5 @@
-//! Parsing of numeric command-line values, shared by the subcommands.
+//! Parsing of command-line values and reading of input files, shared by
+//! the subcommands.
 
 /// A whole number, `_` separators allowed (`1_000_000`).
 pub fn parse_whole(s: &str) -> Result<usize, String> {
@@ -17,6 +18,17 @@ pub fn parse_count(s: &str, max: usize, what: &str) -> Result<usize, String> {
         return Err(format!("at most {max} {what}"));
     }
     Ok(n)
+}
+
+/// The text of an op script: the file at `path`, or standard input for
+/// `-`.
+pub fn read_script(path: &std::path::Path) -> Result<String, String> {
+    if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("cannot read standard input: {e}"))
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
 }
 
 /// `path` can be written: not a directory, its directory exists, and a

@@ -86,13 +86,7 @@ enum ReplayStrategy {
 }
 
 fn replay(args: ReplayArgs) -> Result<(), String> {
-    let text = if args.script.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))?
-    } else {
-        std::fs::read_to_string(&args.script)
-            .map_err(|e| format!("cannot read {}: {e}", args.script.display()))?
-    };
+    let text = crate::args::read_script(&args.script)?;
     let out = match args.strategy {
         ReplayStrategy::Go => hashgrow_go::replay::replay(&text),
         ReplayStrategy::GoSwiss => hashgrow_swiss::replay::replay(&text),

@@ -111,13 +111,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 /// Runs `hashgrow explain`.
 pub fn explain(args: ExplainArgs) -> Result<(), String> {
-    let text = if args.script.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| format!("cannot read standard input: {e}"))?
-    } else {
-        std::fs::read_to_string(&args.script)
-            .map_err(|e| format!("cannot read {}: {e}", args.script.display()))?
-    };
+    let text = crate::args::read_script(&args.script)?;
     match args.strategy {
         ExplainStrategy::Go => explain_with::<steps::Go>(&args, &text),
         ExplainStrategy::GoSwiss => explain_with::<steps::GoSwiss>(&args, &text),
