@@ -13,8 +13,9 @@
 //!    strategies **round-robin**, the order rotated by one each repeat, so
 //!    that drift on a shared machine is spread over every strategy instead
 //!    of landing on whoever runs last; before each pass the heap's free
-//!    memory is handed back to the OS ([`alloc::release_free_memory`]), so
-//!    every pass starts from the same allocator state;
+//!    memory is handed back to the OS and what stays free below live
+//!    blocks is plugged ([`alloc::release_free_memory`]), so every pass
+//!    starts from the same allocator state, a fresh process's;
 //! 2. **stats pass**: the ops again with the counting allocator on and the
 //!    strategy's own counters (baselines wrapped in `Counted`): entries
 //!    moved, grows, the most moved by one op, peak and final heap bytes,
