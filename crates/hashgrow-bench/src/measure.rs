@@ -240,6 +240,21 @@ pub struct Config {
     pub record: bool,
 }
 
+#[cfg(test)]
+impl Config {
+    /// What the tests run with: one timed pass, no cron, u64 keys hashed
+    /// with fx, the per-op trace recorded or not.
+    pub fn for_tests(record: bool) -> Config {
+        Config {
+            repeat: 1,
+            cron_every: 0,
+            hasher: "fx".into(),
+            keys: "u64".into(),
+            record,
+        }
+    }
+}
+
 /// A sequence of ops on one map.
 pub trait Scenario<K> {
     /// Inputs the ops consume, prepared before timing.
@@ -867,13 +882,7 @@ mod tests {
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     fn config() -> Config {
-        Config {
-            repeat: 1,
-            cron_every: 0,
-            hasher: "fx".into(),
-            keys: "u64".into(),
-            record: true,
-        }
+        Config::for_tests(true)
     }
 
     fn run(s: Strategy, w: Workload, keys: &Keys<u64>) -> RunOutput {

@@ -755,13 +755,7 @@ mod tests {
     }
 
     fn config() -> Config {
-        Config {
-            repeat: 1,
-            cron_every: 0,
-            hasher: "fx".into(),
-            keys: "u64".into(),
-            record: false,
-        }
+        Config::for_tests(false)
     }
 
     /// Output as the Go helper prints it: floats with many digits, and a

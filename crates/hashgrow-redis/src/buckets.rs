@@ -33,9 +33,14 @@ pub(crate) const OFF_THREAD_BYTES: usize = if cfg!(miri) { 1 << 10 } else { 1 <<
 /// ```
 ///
 /// * An empty bucket is null (0, filter included), so a new table is
-///   zeroed memory, as `dict.c`'s `zcalloc`: the allocator hands out fresh
-///   zero pages without writing them, so no op pays for clearing a table
-///   of millions of buckets.
+///   zeroed memory, as `dict.c`'s `zcalloc`. When the allocator maps a
+///   fresh block for it (glibc does for blocks above its mmap threshold),
+///   the pages are zero without being written, and no op pays for clearing
+///   a table of millions of buckets. When it reuses freed heap memory
+///   (glibc's threshold rises as big blocks are freed, up to 32 MiB), it
+///   clears the block with `memset` inside the op that starts the rehash,
+///   as `calloc` does for Redis. (`hashgrow compare` pins the threshold and
+///   leaves no free heap to reuse, so its tables are fresh mappings.)
 /// * The filter has bit `hash >> 60` set for every key linked into the
 ///   bucket since it was last empty (bits of removed keys stay until it
 ///   empties). A lookup whose bit is clear is a miss without reading a
