@@ -3,9 +3,9 @@
 //! while a grow is in progress), with FxHash and with a hasher whose tiny
 //! hash space forces long overflow chains and same-size grows.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use hashgrow::testing::model::{self, no_own, CoreOps, Mix, Op};
 use hashgrow_go::GoMap;
 use proptest::prelude::*;
 
@@ -29,45 +29,18 @@ impl Hasher for TinyHasher {
     }
 }
 
-#[derive(Clone, Debug)]
-enum Op {
-    Insert(u16, u32),
-    Remove(u16),
-    Get(u16),
+fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = CoreOps> {
+    let mix = Mix {
+        insert: 5,
+        remove: 3,
+        get: 2,
+        clear: 0,
+    };
+    model::ops(key_space, max_len, mix, vec![])
 }
 
-fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
-    let op = prop_oneof![
-        5 => (0..key_space, any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
-        3 => (0..key_space).prop_map(Op::Remove),
-        2 => (0..key_space).prop_map(Op::Get),
-    ];
-    proptest::collection::vec(op, 0..max_len)
-}
-
-fn run<S: std::hash::BuildHasher + Default>(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut m: GoMap<u16, u32, S> = GoMap::default();
-    let mut model: HashMap<u16, u32> = HashMap::new();
-    let mut saw_growing = false;
-    for (step, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Insert(k, v) => prop_assert_eq!(m.insert(k, v), model.insert(k, v), "insert {}", k),
-            Op::Remove(k) => prop_assert_eq!(m.remove(&k), model.remove(&k), "remove {}", k),
-            Op::Get(k) => prop_assert_eq!(m.get(&k), model.get(&k), "get {}", k),
-        }
-        prop_assert_eq!(m.len(), model.len());
-        saw_growing |= m.stats().growing;
-        if step % 64 == 0 {
-            m.check_invariants();
-        }
-    }
-    m.check_invariants();
-    for (k, v) in &model {
-        prop_assert_eq!(m.get(k), Some(v));
-    }
-    prop_assert_eq!(m.iter().count(), model.len());
-    let _ = saw_growing;
-    Ok(())
+fn run<S: std::hash::BuildHasher + Default>(ops: &CoreOps) -> Result<(), TestCaseError> {
+    model::run(GoMap::<u16, u32, S>::default(), ops, 64, no_own)
 }
 
 proptest! {
@@ -94,7 +67,7 @@ proptest! {
 #[test]
 fn long_churn_with_tiny_hashes_matches_std() {
     let mut x = 0x1234_5678_9abc_def1u64;
-    let mut ops = Vec::new();
+    let mut ops = CoreOps::new();
     for _ in 0..if cfg!(miri) { 500 } else { 40_000 } {
         x ^= x << 13;
         x ^= x >> 7;

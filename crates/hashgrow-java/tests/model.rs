@@ -2,9 +2,9 @@
 //! a good hasher (many grows) and with a tiny hash space (bins treeify,
 //! split and untreeify), checking every invariant along the way.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use hashgrow::testing::model::{self, Mix, Model, Op};
 use hashgrow_java::JavaMap;
 use proptest::prelude::*;
 
@@ -24,56 +24,56 @@ impl Hasher for Tiny {
     }
 }
 
+/// Java's own ops, beside the std API's.
 #[derive(Clone, Debug)]
-enum Op {
-    Insert(u16, u32),
-    Remove(u16),
-    Get(u16),
+enum JavaOp {
+    /// `*entry(k).or_insert(0) += 1`.
     Entry(u16),
+    /// The whole contents, compared.
     Iterate,
 }
 
-fn ops(key_space: u16, len: usize) -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec(
-        prop_oneof![
-            4 => (0..key_space, any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
-            2 => (0..key_space).prop_map(Op::Remove),
-            1 => (0..key_space).prop_map(Op::Get),
-            1 => (0..key_space).prop_map(Op::Entry),
-            1 => Just(Op::Iterate),
-        ],
-        0..len,
-    )
+fn ops(key_space: u16, len: usize) -> impl Strategy<Value = Vec<Op<JavaOp>>> {
+    let mix = Mix {
+        insert: 4,
+        remove: 2,
+        get: 1,
+        clear: 0,
+    };
+    let own = vec![
+        (1, (0..key_space).prop_map(JavaOp::Entry).boxed()),
+        (1, Just(JavaOp::Iterate).boxed()),
+    ];
+    model::ops(key_space, len, mix, own)
 }
 
-fn run<S: std::hash::BuildHasher>(mut m: JavaMap<u16, u32, S>, ops: &[Op], check_every: usize) {
-    let mut model: HashMap<u16, u32> = HashMap::new();
-    for (i, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Insert(k, v) => assert_eq!(m.insert(k, v), model.insert(k, v)),
-            Op::Remove(k) => assert_eq!(m.remove(&k), model.remove(&k)),
-            Op::Get(k) => assert_eq!(m.get(&k), model.get(&k)),
-            Op::Entry(k) => {
-                *m.entry(k).or_insert(0) += 1;
-                *model.entry(k).or_insert(0) += 1;
-            }
-            Op::Iterate => {
-                let mut got: Vec<(u16, u32)> = m.iter().map(|(k, v)| (*k, *v)).collect();
-                let mut want: Vec<(u16, u32)> = model.iter().map(|(k, v)| (*k, *v)).collect();
-                got.sort_unstable();
-                want.sort_unstable();
-                assert_eq!(got, want);
-            }
+fn apply<S: std::hash::BuildHasher>(
+    m: &mut JavaMap<u16, u32, S>,
+    model: &mut Model,
+    op: &JavaOp,
+) -> Result<(), TestCaseError> {
+    match *op {
+        JavaOp::Entry(k) => {
+            *m.entry(k).or_insert(0) += 1;
+            *model.entry(k).or_insert(0) += 1;
         }
-        assert_eq!(m.len(), model.len());
-        if i % check_every == 0 {
-            m.check_invariants();
+        JavaOp::Iterate => {
+            let mut got: Vec<(u16, u32)> = m.iter().map(|(k, v)| (*k, *v)).collect();
+            let mut want: Vec<(u16, u32)> = model.iter().map(|(k, v)| (*k, *v)).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
         }
     }
-    m.check_invariants();
-    for (k, v) in &model {
-        assert_eq!(m.get(k), Some(v));
-    }
+    Ok(())
+}
+
+fn run<S: std::hash::BuildHasher>(
+    m: JavaMap<u16, u32, S>,
+    ops: &[Op<JavaOp>],
+    check_every: usize,
+) -> Result<(), TestCaseError> {
+    model::run(m, ops, check_every, apply)
 }
 
 proptest! {
@@ -81,16 +81,16 @@ proptest! {
 
     #[test]
     fn matches_std_with_fxhash(ops in ops(3000, 3000)) {
-        run(JavaMap::new(), &ops, 97);
+        run(JavaMap::new(), &ops, 97)?;
     }
 
     #[test]
     fn matches_std_with_tiny_hash_space(ops in ops(400, 2000)) {
-        run(JavaMap::with_hasher(BuildHasherDefault::<Tiny>::default()), &ops, 7);
+        run(JavaMap::with_hasher(BuildHasherDefault::<Tiny>::default()), &ops, 7)?;
     }
 
     #[test]
     fn matches_std_with_small_initial_tables(ops in ops(200, 600), hint in 0usize..40) {
-        run(JavaMap::with_capacity_and_hasher(hint, BuildHasherDefault::<Tiny>::default()), &ops, 1);
+        run(JavaMap::with_capacity_and_hasher(hint, BuildHasherDefault::<Tiny>::default()), &ops, 1)?;
     }
 }

@@ -4,9 +4,9 @@
 //! progress), with the default hasher and with a hasher whose tiny hash
 //! space makes long chains.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use hashgrow::testing::model::{self, Mix, Model, Op};
 use hashgrow_redis::{RedisMap, RedisMapExt};
 use proptest::prelude::*;
 
@@ -30,62 +30,50 @@ impl Hasher for TinyHasher {
     }
 }
 
+/// Redis's own ops, beside the std API's.
 #[derive(Clone, Debug)]
-enum Op {
-    Insert(u16, u32),
-    Remove(u16),
-    Get(u16),
+enum RedisOp {
     /// `get_mut` (a rehash step, as `dictFind`).
     Lookup(u16),
     Rehash(u8),
     Shrink,
 }
 
-fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
-    let op = prop_oneof![
-        5 => (0..key_space, any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
-        4 => (0..key_space).prop_map(Op::Remove),
-        1 => (0..key_space).prop_map(Op::Get),
-        1 => (0..key_space).prop_map(Op::Lookup),
-        1 => (0..4u8).prop_map(Op::Rehash),
-        1 => Just(Op::Shrink),
+fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = Vec<Op<RedisOp>>> {
+    let mix = Mix {
+        insert: 5,
+        remove: 4,
+        get: 1,
+        clear: 0,
+    };
+    let own = vec![
+        (1, (0..key_space).prop_map(RedisOp::Lookup).boxed()),
+        (1, (0..4u8).prop_map(RedisOp::Rehash).boxed()),
+        (1, Just(RedisOp::Shrink).boxed()),
     ];
-    proptest::collection::vec(op, 0..max_len)
+    model::ops(key_space, max_len, mix, own)
 }
 
-fn run<S: std::hash::BuildHasher + Default>(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut m: RedisMap<u16, u32, S> = RedisMap::default();
-    let mut model: HashMap<u16, u32> = HashMap::new();
-    for (step, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Insert(k, v) => prop_assert_eq!(m.insert(k, v), model.insert(k, v), "insert {}", k),
-            Op::Remove(k) => prop_assert_eq!(m.remove(&k), model.remove(&k), "remove {}", k),
-            Op::Get(k) => prop_assert_eq!(m.get(&k), model.get(&k), "get {}", k),
-            Op::Lookup(k) => prop_assert_eq!(m.lookup(&k), model.get(&k), "lookup {}", k),
-            Op::Rehash(n) => {
-                let more = m.rehash(usize::from(n));
-                prop_assert_eq!(more, m.stats().growing);
-            }
-            Op::Shrink => {
-                m.shrink();
-            }
+fn apply<S: std::hash::BuildHasher>(
+    m: &mut RedisMap<u16, u32, S>,
+    model: &mut Model,
+    op: &RedisOp,
+) -> Result<(), TestCaseError> {
+    match *op {
+        RedisOp::Lookup(k) => prop_assert_eq!(m.lookup(&k), model.get(&k), "lookup {}", k),
+        RedisOp::Rehash(n) => {
+            let more = m.rehash(usize::from(n));
+            prop_assert_eq!(more, m.stats().growing);
         }
-        prop_assert_eq!(m.len(), model.len());
-        if step % 64 == 0 {
-            m.check_invariants();
+        RedisOp::Shrink => {
+            m.shrink();
         }
     }
-    m.check_invariants();
-    for (k, v) in &model {
-        prop_assert_eq!(m.get(k), Some(v));
-    }
-    prop_assert_eq!(m.iter().count(), model.len());
-    let mut entries: Vec<(u16, u32)> = m.into_iter().collect();
-    let mut expected: Vec<(u16, u32)> = model.into_iter().collect();
-    entries.sort_unstable();
-    expected.sort_unstable();
-    prop_assert_eq!(entries, expected);
     Ok(())
+}
+
+fn run<S: std::hash::BuildHasher + Default>(ops: &[Op<RedisOp>]) -> Result<(), TestCaseError> {
+    model::run(RedisMap::<u16, u32, S>::default(), ops, 64, apply)
 }
 
 proptest! {
@@ -124,10 +112,10 @@ fn long_run_with_shrinks_matches_std() {
         ops.push(match (x >> 58, filling) {
             (0..=39, true) | (0..=2, false) => Op::Insert(k, x as u32),
             (40..=49, true) | (3..=52, false) => Op::Remove(k),
-            (50..=55, _) => Op::Lookup(k),
+            (50..=55, _) => Op::Own(RedisOp::Lookup(k)),
             (56..=59, _) => Op::Get(k),
-            (60..=61, _) => Op::Rehash((x % 4) as u8),
-            _ => Op::Shrink,
+            (60..=61, _) => Op::Own(RedisOp::Rehash((x % 4) as u8)),
+            _ => Op::Own(RedisOp::Shrink),
         });
     }
     run::<hashgrow::hash::FxBuildHasher>(&ops).unwrap();
@@ -136,7 +124,7 @@ fn long_run_with_shrinks_matches_std() {
         match *op {
             Op::Insert(k, v) => drop(m.insert(k, v)),
             Op::Remove(k) => drop(m.remove(&k)),
-            Op::Shrink => drop(m.shrink()),
+            Op::Own(RedisOp::Shrink) => drop(m.shrink()),
             _ => {}
         }
     }

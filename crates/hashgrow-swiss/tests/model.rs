@@ -4,9 +4,9 @@
 //! hasher, with a hasher whose tiny hash space forces long probe paths and
 //! uneven splits, and with one that cannot split a table at all.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use hashgrow::testing::model::{self, no_own, CoreOps, Mix, Op};
 use hashgrow_swiss::SwissMap;
 use proptest::prelude::*;
 
@@ -31,52 +31,18 @@ impl Hasher for TinyHasher {
     }
 }
 
-#[derive(Clone, Debug)]
-enum Op {
-    Insert(u16, u32),
-    Remove(u16),
-    Get(u16),
-    Clear,
+fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = CoreOps> {
+    let mix = Mix {
+        insert: 50,
+        remove: 30,
+        get: 20,
+        clear: 1,
+    };
+    model::ops(key_space, max_len, mix, vec![])
 }
 
-fn ops(key_space: u16, max_len: usize) -> impl Strategy<Value = Vec<Op>> {
-    let op = prop_oneof![
-        50 => (0..key_space, any::<u32>()).prop_map(|(k, v)| Op::Insert(k, v)),
-        30 => (0..key_space).prop_map(Op::Remove),
-        20 => (0..key_space).prop_map(Op::Get),
-        1 => Just(Op::Clear),
-    ];
-    proptest::collection::vec(op, 0..max_len)
-}
-
-fn run<S: std::hash::BuildHasher + Default>(ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut m: SwissMap<u16, u32, S> = SwissMap::default();
-    let mut model: HashMap<u16, u32> = HashMap::new();
-    for (step, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Insert(k, v) => prop_assert_eq!(m.insert(k, v), model.insert(k, v), "insert {}", k),
-            Op::Remove(k) => prop_assert_eq!(m.remove(&k), model.remove(&k), "remove {}", k),
-            Op::Get(k) => prop_assert_eq!(m.get(&k), model.get(&k), "get {}", k),
-            Op::Clear => {
-                m.clear();
-                model.clear();
-            }
-        }
-        prop_assert_eq!(m.len(), model.len());
-        if step % 256 == 0 {
-            m.check_invariants();
-        }
-    }
-    m.check_invariants();
-    for (k, v) in &model {
-        prop_assert_eq!(m.get(k), Some(v));
-    }
-    let mut got: Vec<(u16, u32)> = m.iter().map(|(k, v)| (*k, *v)).collect();
-    got.sort_unstable();
-    let mut want: Vec<(u16, u32)> = model.into_iter().collect();
-    want.sort_unstable();
-    prop_assert_eq!(got, want);
-    Ok(())
+fn run<S: std::hash::BuildHasher + Default>(ops: &CoreOps) -> Result<(), TestCaseError> {
+    model::run(SwissMap::<u16, u32, S>::default(), ops, 256, no_own)
 }
 
 proptest! {
@@ -103,7 +69,7 @@ proptest! {
 #[test]
 fn long_churn_matches_std() {
     let mut x = 0x1234_5678_9abc_def1u64;
-    let mut ops = Vec::new();
+    let mut ops = CoreOps::new();
     for _ in 0..if cfg!(miri) { 500 } else { 60_000 } {
         x ^= x << 13;
         x ^= x >> 7;

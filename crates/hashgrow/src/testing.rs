@@ -614,3 +614,134 @@ pub mod oracle {
         );
     }
 }
+
+/// The model-test harness: a map and std's `HashMap` given the same random
+/// ops, every answer compared, the map's invariants checked as it goes.
+///
+/// The core ops are the std API's ([`Op`]); a strategy adds its own
+/// (`Op::Own`: Redis's `rehash` and `shrink`, Java's `entry`, ...) and
+/// applies them with the function it passes to [`run`].
+#[cfg(feature = "model")]
+pub mod model {
+    use std::collections::HashMap;
+    use std::convert::Infallible;
+    use std::fmt::Debug;
+    use std::hash::BuildHasher;
+
+    use proptest::prelude::*;
+    use proptest::strategy::Union;
+    use proptest::test_runner::TestCaseError;
+
+    use crate::map::Map;
+    use crate::raw::{RawLookup, RawTable};
+
+    /// The model: what the map must hold after every op.
+    pub type Model = HashMap<u16, u32>;
+
+    /// One op of a model test.
+    #[derive(Clone, Debug)]
+    pub enum Op<X> {
+        Insert(u16, u32),
+        Remove(u16),
+        Get(u16),
+        Clear,
+        /// One of the strategy's own ops.
+        Own(X),
+    }
+
+    /// Ops of a strategy with none of its own.
+    pub type CoreOps = Vec<Op<Infallible>>;
+
+    /// How often each core op is drawn, relative to the strategy's own
+    /// ops' weights (0: never).
+    #[derive(Clone, Copy, Debug)]
+    pub struct Mix {
+        pub insert: u32,
+        pub remove: u32,
+        pub get: u32,
+        pub clear: u32,
+    }
+
+    /// Up to `max_len` ops on keys below `key_space`, drawn by `mix` and
+    /// the strategy's own ops with their weights.
+    pub fn ops<X: Clone + Debug + 'static>(
+        key_space: u16,
+        max_len: usize,
+        mix: Mix,
+        own: Vec<(u32, BoxedStrategy<X>)>,
+    ) -> impl Strategy<Value = Vec<Op<X>>> {
+        let mut arms: Vec<(u32, BoxedStrategy<Op<X>>)> = vec![
+            (
+                mix.insert,
+                (0..key_space, any::<u32>())
+                    .prop_map(|(k, v)| Op::Insert(k, v))
+                    .boxed(),
+            ),
+            (mix.remove, (0..key_space).prop_map(Op::Remove).boxed()),
+            (mix.get, (0..key_space).prop_map(Op::Get).boxed()),
+            (mix.clear, Just(Op::Clear).boxed()),
+        ];
+        arms.extend(
+            own.into_iter()
+                .map(|(w, s)| (w, s.prop_map(Op::Own).boxed())),
+        );
+        arms.retain(|&(w, _)| w > 0);
+        proptest::collection::vec(Union::new_weighted(arms), 0..max_len)
+    }
+
+    /// Runs `ops` on `m` and on a [`Model`], comparing every answer and
+    /// the length after each op and checking `m`'s invariants every
+    /// `check_every` ops and at the end; then compares every key's value
+    /// and the whole contents. `own` applies an `Op::Own` to both (and
+    /// compares what it should).
+    pub fn run<R, S, X>(
+        mut m: Map<u16, u32, R, S>,
+        ops: &[Op<X>],
+        check_every: usize,
+        mut own: impl FnMut(&mut Map<u16, u32, R, S>, &mut Model, &X) -> Result<(), TestCaseError>,
+    ) -> Result<(), TestCaseError>
+    where
+        R: RawTable<u16, u32> + RawLookup<u16, u32, u16>,
+        S: BuildHasher,
+    {
+        let mut model = Model::new();
+        for (step, op) in ops.iter().enumerate() {
+            match op {
+                &Op::Insert(k, v) => {
+                    let (got, want) = (m.insert(k, v), model.insert(k, v));
+                    prop_assert_eq!(got, want, "insert {} (op {})", k, step);
+                }
+                Op::Remove(k) => {
+                    let (got, want) = (m.remove(k), model.remove(k));
+                    prop_assert_eq!(got, want, "remove {} (op {})", k, step);
+                }
+                Op::Get(k) => prop_assert_eq!(m.get(k), model.get(k), "get {} (op {})", k, step),
+                Op::Clear => {
+                    m.clear();
+                    model.clear();
+                }
+                Op::Own(x) => own(&mut m, &mut model, x)?,
+            }
+            prop_assert_eq!(m.len(), model.len(), "len after op {}", step);
+            if step % check_every.max(1) == 0 {
+                m.check_invariants();
+            }
+        }
+        m.check_invariants();
+        for (k, v) in &model {
+            prop_assert_eq!(m.get(k), Some(v), "get {} at the end", k);
+        }
+        prop_assert_eq!(m.iter().count(), model.len());
+        let mut got: Vec<(u16, u32)> = m.into_iter().collect();
+        let mut want: Vec<(u16, u32)> = model.into_iter().collect();
+        got.sort_unstable();
+        want.sort_unstable();
+        prop_assert_eq!(got, want);
+        Ok(())
+    }
+
+    /// The `own` function of a strategy with no ops of its own.
+    pub fn no_own<M>(_: &mut M, _: &mut Model, x: &Infallible) -> Result<(), TestCaseError> {
+        match *x {}
+    }
+}
