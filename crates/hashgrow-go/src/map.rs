@@ -65,7 +65,9 @@ impl<K, V> PartialEq for GoSlot<K, V> {
 }
 impl<K, V> Eq for GoSlot<K, V> {}
 
-/// Where an absent key would go (see [`VacantPos`]).
+/// Where an absent key would go, found by the lookup that missed: the
+/// first empty slot of its chain (if any) and the chain's last bucket (to
+/// hang an overflow bucket on).
 pub struct GoVacancy<K, V>(VacantPos<K, V>);
 
 /// The live slots, in the map's iteration order.

@@ -1,4 +1,4 @@
-//! The hash functions hashgrow uses and compares, as [`BuildHasher`]s.
+//! The hash functions hashgrow uses and compares, as [`BuildHasher`](std::hash::BuildHasher)s.
 //!
 //! | name        | builder               | what it is                                   |
 //! |-------------|-----------------------|----------------------------------------------|
@@ -6,8 +6,8 @@
 //! | `fx`        | [`FxBuildHasher`]     | FxHash (the `fxhash` crate), rustc's hasher   |
 //! | `sip13`     | [`SipBuildHasher`]    | SipHash-1-3 (the `siphasher` crate), std's    |
 //! | `fnv1a`     | [`FnvBuildHasher`]    | FNV-1a 64-bit (the `fnv` crate)               |
-//! | `bytesum`   | [`ByteSumBuildHasher`]| sum of the key's bytes: the classic bad hash  |
-//! | (replay)    | [`PassThroughBuildHasher`] | returns the u64 it is given, unchanged   |
+//! | `bytesum`   | [`ByteSumBuildHasher`](type@ByteSumBuildHasher)| sum of the key's bytes: the classic bad hash  |
+//! | (replay)    | [`PassThroughBuildHasher`](type@PassThroughBuildHasher) | returns the u64 it is given, unchanged   |
 //!
 //! `fx`, `sip13` and `fnv1a` (and [`HashKind`]) come with the `hashers`
 //! feature, which the bench turns on; a map crate needs none of them.
@@ -27,7 +27,7 @@
 //! A random seed makes layouts and iteration orders differ between runs.
 //! Where a run must be reproducible (the bench, the docs' figures, the
 //! replays), name a deterministic hasher: [`FoldBuildHasher`] (fixed seed),
-//! FxHash, or [`PassThroughBuildHasher`] with recorded hashes.
+//! FxHash, or [`PassThroughBuildHasher`](type@PassThroughBuildHasher) with recorded hashes.
 //!
 //! ```
 //! use std::hash::BuildHasher;
@@ -177,7 +177,7 @@ pub const PassThroughBuildHasher: PassThroughBuildHasher = BuildHasherDefault::n
 /// A key that carries its own recorded hash.
 ///
 /// Equality and ordering look at `key` only; [`Hash`] writes only `hash`
-/// (with `write_u64`), so under [`PassThroughBuildHasher`] the map sees
+/// (with `write_u64`), so under [`PassThroughBuildHasher`](type@PassThroughBuildHasher) the map sees
 /// exactly the recorded hash. This is how `hashgrow replay` feeds a
 /// replica the hashes the real Go and Java runtimes computed.
 ///

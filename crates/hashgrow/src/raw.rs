@@ -1,5 +1,5 @@
 //! The raw-table contract: what a growth strategy implements so that the
-//! shared, std-shaped [`HashMap`](crate::map::HashMap) facade can sit on it.
+//! shared, std-shaped [`Map`](crate::map::Map) facade can sit on it.
 //!
 //! This is the split hashbrown makes between its `HashMap` and its
 //! `RawTable`: the facade owns the hasher, hashes keys and offers the whole
@@ -26,7 +26,7 @@ use std::fmt;
 
 use crate::{EventHook, Stats};
 
-/// The error of [`HashMap::try_reserve`](crate::map::HashMap::try_reserve).
+/// The error of [`Map::try_reserve`](crate::map::Map::try_reserve).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TryReserveError {
     /// The capacity asked for does not fit the strategy's size limit (or

@@ -618,9 +618,9 @@ pub mod oracle {
 /// The model-test harness: a map and std's `HashMap` given the same random
 /// ops, every answer compared, the map's invariants checked as it goes.
 ///
-/// The core ops are the std API's ([`Op`]); a strategy adds its own
+/// The core ops are the std API's ([`Op`](model::Op)); a strategy adds its own
 /// (`Op::Own`: Redis's `rehash` and `shrink`, Java's `entry`, ...) and
-/// applies them with the function it passes to [`run`].
+/// applies them with the function it passes to [`run`](model::run).
 #[cfg(feature = "model")]
 pub mod model {
     use std::collections::HashMap;
