@@ -1,13 +1,13 @@
-//! The hash functions hashgrow uses and compares, as [`BuildHasher`](std::hash::BuildHasher)s.
+//! The hash functions hashgrow uses and compares, as [hash builders](std::hash::BuildHasher).
 //!
-//! | name        | builder               | what it is                                   |
-//! |-------------|-----------------------|----------------------------------------------|
-//! | `fold`      | [`FoldBuildHasher`], [`DefaultHashBuilder`] | foldhash (the `foldhash` crate), hashbrown's default |
-//! | `fx`        | [`FxBuildHasher`]     | FxHash (the `fxhash` crate), rustc's hasher   |
-//! | `sip13`     | [`SipBuildHasher`]    | SipHash-1-3 (the `siphasher` crate), std's    |
-//! | `fnv1a`     | [`FnvBuildHasher`]    | FNV-1a 64-bit (the `fnv` crate)               |
-//! | `bytesum`   | [`ByteSumBuildHasher`](type@ByteSumBuildHasher)| sum of the key's bytes: the classic bad hash  |
-//! | (replay)    | [`PassThroughBuildHasher`](type@PassThroughBuildHasher) | returns the u64 it is given, unchanged   |
+//! | name | builder | what it is |
+//! | --- | --- | --- |
+//! | `fold` | [`FoldBuildHasher`], [`DefaultHashBuilder`] | foldhash (the `foldhash` crate), hashbrown's default |
+//! | `fx` | [`FxBuildHasher`] | FxHash (the `fxhash` crate), rustc's hasher |
+//! | `sip13` | [`SipBuildHasher`] | SipHash-1-3 (the `siphasher` crate), std's |
+//! | `fnv1a` | [`FnvBuildHasher`] | FNV-1a 64-bit (the `fnv` crate) |
+//! | `bytesum` | [`ByteSumBuildHasher`](type@ByteSumBuildHasher) | sum of the key's bytes: the classic bad hash |
+//! | (replay) | [`PassThroughBuildHasher`](type@PassThroughBuildHasher) | returns the u64 it is given, unchanged |
 //!
 //! `fx`, `sip13` and `fnv1a` (and [`HashKind`]) come with the `hashers`
 //! feature, which the bench turns on; a map crate needs none of them.
