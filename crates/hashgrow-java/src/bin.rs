@@ -20,15 +20,7 @@ impl<K, V> JavaTable<K, V> {
         K: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        let mut e = head;
-        while e != NIL {
-            let n = self.arena.link(e);
-            if n.hash == hash && self.arena.key(e).borrow() == key {
-                return e;
-            }
-            e = n.next;
-        }
-        NIL
+        self.arena.find_in_list(head, hash, |k| k.borrow() == key)
     }
 
     /// `putVal` on a non-empty list bin: returns the node holding `key`, or

@@ -61,7 +61,7 @@ impl<K: Ord, V> JavaTable<K, V> {
         assert!(!self.is_red(root), "bin {b}: red root");
         for (i, &x) in list.iter().enumerate() {
             let want = if i == 0 { NIL } else { list[i - 1] };
-            assert_eq!(self.links[x as usize].prev, want, "bin {b}: prev of {x}");
+            assert_eq!(self.tl(x).prev, want, "bin {b}: prev of {x}");
         }
         let mut in_tree = Vec::new();
         self.check_subtree(b, root, &mut in_tree);

@@ -17,16 +17,16 @@
 //! never move: growth rewrites links, never entries
 //! ([`Stats::entries_moved`](hashgrow::Stats::entries_moved) stays 0).
 //!
-//! The arena is a structure of arrays: each node's `hash` and `next` (all
-//! that a resize split or a walk to a bin's tail reads) sit in a compact
-//! array of 8-byte links, apart from the keys and values; a key is read
-//! only when the hashes match. Tree bins keep their red-black links
-//! (`parent`, `left`, `right`, `prev`, colour) in a third array, indexed
-//! like the nodes.
+//! A node is one record, as Java's `Node` object is: `hash`, `next`,
+//! key and value side by side, so a lookup that matches a bin's first node
+//! reads the bin word and one node. Nodes sit in chunks that each own 4096
+//! node indices, so an index finds its node with a shift and a mask. Tree
+//! bins keep their red-black links (`parent`, `left`, `right`, `prev`,
+//! colour) in a second array, indexed like the nodes.
 //!
 //! ```text
-//!  links  [ (hash, next) | (hash, next) | ... ]   8 bytes a node
-//!  slots  [ (key, value) | (key, value) | ... ]   same index
+//!  table  [ u32 node index | NIL | root | TREE_BIT ... ]
+//!  nodes  [ (hash, next, key, value) | ... ]   chunk = index >> 12
 //!  tree   [ (parent, left, right, prev, red) ...] tree bins only
 //! ```
 //!
@@ -97,7 +97,7 @@
 //! | `raw`    | the table, the growth rule (`grow_if_needed`, `resize`), put/get/remove |
 //! | `bin`    | list bins: find, append (and the treeify trigger), unlink, `split_list` |
 //! | `tree`   | tree bins: `treeify`, untreeify, insert, `split_tree`, `remove_tree_node`, red-black fixups |
-//! | `arena`  | node storage: chunked, structure of arrays (links apart from entries), nodes never move, free list |
+//! | `arena`  | node storage: chunks of whole nodes, found by index with a shift and a mask; nodes never move; free list |
 //! | `map`    | [`JavaMap`]'s public API |
 //!
 //! ## Panics in `Hash`, `Eq` or `Ord`

@@ -159,10 +159,9 @@ impl<K, V> JavaTable<K, V> {
         K: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        if self.table.is_empty() {
-            return NIL;
-        }
-        let slot = self.table[(hash & self.mask()) as usize];
+        let Some(&slot) = self.table.get((hash & self.mask()) as usize) else {
+            return NIL; // no table yet: `mask` is all ones
+        };
         if slot & TREE_BIT == 0 {
             self.list_find(slot, hash, key)
         } else if slot == NIL {

@@ -93,12 +93,12 @@ pub fn snapshot(m: &ReplayMap) -> Snapshot {
             while x != NIL || !stack.is_empty() {
                 while x != NIL {
                     stack.push((x, depth));
-                    x = t.links[x as usize].left;
+                    x = t.tl(x).left;
                     depth += 1;
                 }
                 let Some((n, d)) = stack.pop() else { break };
                 let mut cell = node(n);
-                cell.state = if t.links[n as usize].red {
+                cell.state = if t.tl(n).red {
                     CellState::Red
                 } else {
                     CellState::Black
@@ -106,11 +106,11 @@ pub fn snapshot(m: &ReplayMap) -> Snapshot {
                 cell.tree = Some((d, None));
                 cells.push(cell);
                 ids.push(n);
-                x = t.links[n as usize].right;
+                x = t.tl(n).right;
                 depth = d + 1;
             }
             for (i, &n) in ids.iter().enumerate() {
-                let parent = t.links[n as usize].parent;
+                let parent = t.tl(n).parent;
                 if let (Some(p), Some(c)) = (
                     ids.iter().position(|&q| q == parent),
                     cells[i].tree.as_mut(),

@@ -36,7 +36,7 @@ use std::cmp::Ordering;
 
 use hashgrow::Event;
 
-use crate::arena::NIL;
+use crate::arena::{dense, NIL};
 use crate::raw::{JavaTable, Links, Put, TREE_BIT, UNTREEIFY_THRESHOLD};
 
 /// Compares `(h1, k1)` with `(h2, k2)` in tree order.
@@ -48,25 +48,30 @@ pub(crate) fn tree_cmp<Q: Ord + ?Sized>(h1: u32, k1: &Q, h2: u32, k2: &Q) -> Ord
 impl<K, V> JavaTable<K, V> {
     // ---- link accessors ---------------------------------------------------
 
+    /// The tree links of node `i` (indexed by its [`dense`] position).
+    #[inline(always)]
+    pub(crate) fn tl(&self, i: u32) -> &Links {
+        &self.links[dense(i)]
+    }
     #[inline(always)]
     fn lk(&mut self, i: u32) -> &mut Links {
-        &mut self.links[i as usize]
+        &mut self.links[dense(i)]
     }
     #[inline(always)]
     pub(crate) fn parent(&self, i: u32) -> u32 {
-        self.links[i as usize].parent
+        self.tl(i).parent
     }
     #[inline(always)]
     pub(crate) fn left(&self, i: u32) -> u32 {
-        self.links[i as usize].left
+        self.tl(i).left
     }
     #[inline(always)]
     pub(crate) fn right(&self, i: u32) -> u32 {
-        self.links[i as usize].right
+        self.tl(i).right
     }
     #[inline(always)]
     pub(crate) fn is_red(&self, i: u32) -> bool {
-        i != NIL && self.links[i as usize].red
+        i != NIL && self.tl(i).red
     }
     #[inline(always)]
     fn set_red(&mut self, i: u32, red: bool) {
@@ -75,7 +80,7 @@ impl<K, V> JavaTable<K, V> {
 
     /// Makes sure every node index has a [`Links`] slot.
     fn ensure_links(&mut self) {
-        let n = self.arena.slots() as usize;
+        let n = self.arena.dense_len();
         if self.links.len() < n {
             let want = n.next_power_of_two().max(64);
             self.links.resize(want, Links::EMPTY);
@@ -85,7 +90,11 @@ impl<K, V> JavaTable<K, V> {
     // ---- lookup -----------------------------------------------------------
 
     /// BST search from `root` by `(hash as i32, key)`.
-    #[inline]
+    ///
+    /// Kept out of line: tree bins are rare (a bin of 9 or more nodes),
+    /// and inlining this search into [`JavaTable::find`] made every lookup
+    /// an out-of-line call.
+    #[inline(never)]
     pub(crate) fn tree_find<Q>(&self, root: u32, hash: u32, key: &Q) -> u32
     where
         K: Borrow<Q>,
@@ -170,7 +179,7 @@ impl<K, V> JavaTable<K, V> {
     fn move_root_to_front(&mut self, first: u32, root: u32) -> u32 {
         if root != first {
             let rn = self.arena.next(root);
-            let rp = self.links[root as usize].prev;
+            let rp = self.tl(root).prev;
             if rn != NIL {
                 self.lk(rn).prev = rp;
             }
@@ -307,7 +316,7 @@ impl<K, V> JavaTable<K, V> {
         let old_first = self.table[bin] & !TREE_BIT;
         // 1. Unlink from the next/prev list.
         let succ = self.arena.next(p);
-        let pred = self.links[p as usize].prev;
+        let pred = self.tl(p).prev;
         let first = if pred == NIL {
             succ
         } else {

@@ -475,7 +475,7 @@ where
     /// assert_eq!(m.get("k"), Some(&1)); // `&str` looks up a `String` key
     /// assert_eq!(m.get("x"), None);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -491,7 +491,10 @@ where
     /// let m: hashgrow::linear::LinearMap<u8, u8> = [(1, 10)].into();
     /// assert_eq!(m.get_key_value(&1), Some((&1, &10)));
     /// ```
-    #[inline]
+    // Always inlined (as is `get`): a lookup loop over a large map is
+    // bound by how many lookups the CPU keeps in flight, and an
+    // out-of-line call per lookup cost JavaMap a third of its hit speed.
+    #[inline(always)]
     pub fn get_key_value<Q>(&self, key: &Q) -> Option<(&K, &V)>
     where
         K: Borrow<Q>,
