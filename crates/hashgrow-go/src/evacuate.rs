@@ -106,6 +106,21 @@ impl<K, V> GoTable<K, V> {
         hash: &H,
         work: &mut Work,
     ) {
+        self.move_out(oldbucket, hash, work);
+        if oldbucket == self.nevacuate {
+            self.advance_evacuation_mark(self.noldbuckets(), work);
+        }
+    }
+
+    /// The moving half of [`evacuate`](GoTable::evacuate): old bucket
+    /// `oldbucket`'s chain to its new buckets, unless it is evacuated
+    /// already. Leaves the mark alone.
+    pub(crate) fn move_out<H: Fn(&K) -> u64>(
+        &mut self,
+        oldbucket: usize,
+        hash: &H,
+        work: &mut Work,
+    ) {
         let newbit = self.noldbuckets();
         debug_assert!(oldbucket < newbit);
         // SAFETY: `oldbucket < noldbuckets()`, the size of the old array.
@@ -115,9 +130,6 @@ impl<K, V> GoTable<K, V> {
             // SAFETY: `first` is the head of a live chain not evacuated.
             work.entries += unsafe { self.move_chain(first, oldbucket, newbit, hash) };
             work.buckets += 1;
-        }
-        if oldbucket == self.nevacuate {
-            self.advance_evacuation_mark(newbit, work);
         }
     }
 

@@ -142,12 +142,30 @@ impl<K, V> GoTable<K, V> {
     /// `growWork(bucket)`: evacuate the old bucket that new bucket `bucket`
     /// draws from, then (if still growing) old bucket `nevacuate`. `hash`
     /// recomputes a key's hash (see [`evacuate`](GoTable::evacuate)).
+    ///
+    /// When the two old buckets differ, the runtime's `evacuate(bucket)`
+    /// leaves the mark alone (it only advances from `nevacuate`), so the
+    /// grow is still on and `evacuate(nevacuate)` follows: both chains
+    /// move, to disjoint new buckets, then the mark advances from
+    /// `nevacuate`. We move them in the other order: `nevacuate`'s lines
+    /// were prefetched by the previous op, and moving it first gives the
+    /// written bucket's old chain, prefetched by this op's
+    /// `begin_assign`, time to arrive. The moves, the mark and the counts
+    /// are the runtime's.
     #[inline]
     pub(crate) fn grow_work<H: Fn(&K) -> u64>(&mut self, bucket: usize, hash: &H) {
         let mut work = Work::default();
-        self.evacuate(bucket & self.oldbucketmask(), hash, &mut work);
-        if self.growing() {
-            self.evacuate(self.nevacuate, hash, &mut work);
+        let written = bucket & self.oldbucketmask();
+        let next = self.nevacuate;
+        if written != next {
+            self.move_out(next, hash, &mut work);
+            self.move_out(written, hash, &mut work);
+            self.advance_evacuation_mark(self.noldbuckets(), &mut work);
+        } else {
+            self.evacuate(written, hash, &mut work);
+            if self.growing() {
+                self.evacuate(self.nevacuate, hash, &mut work);
+            }
         }
         if self.growing() {
             // The next op evacuates old bucket `nevacuate` (unless it is
