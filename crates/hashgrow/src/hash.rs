@@ -3,14 +3,16 @@
 //! | name | builder | what it is |
 //! | --- | --- | --- |
 //! | `fold` | [`FoldBuildHasher`], [`DefaultHashBuilder`] | foldhash (the `foldhash` crate), hashbrown's default |
-//! | `fx` | [`FxBuildHasher`] | FxHash (the `fxhash` crate), rustc's hasher |
-//! | `sip13` | [`SipBuildHasher`] | SipHash-1-3 (the `siphasher` crate), std's |
-//! | `fnv1a` | [`FnvBuildHasher`] | FNV-1a 64-bit (the `fnv` crate) |
+//! | `fx` | `FxBuildHasher` | FxHash (the `fxhash` crate), rustc's hasher |
+//! | `sip13` | `SipBuildHasher` | SipHash-1-3 (the `siphasher` crate), std's |
+//! | `fnv1a` | `FnvBuildHasher` | FNV-1a 64-bit (the `fnv` crate) |
 //! | `bytesum` | [`ByteSumBuildHasher`](type@ByteSumBuildHasher) | sum of the key's bytes: the classic bad hash |
 //! | (replay) | [`PassThroughBuildHasher`](type@PassThroughBuildHasher) | returns the u64 it is given, unchanged |
 //!
-//! `fx`, `sip13` and `fnv1a` (and [`HashKind`]) come with the `hashers`
+//! `fx`, `sip13` and `fnv1a` (and `HashKind`) come with the `hashers`
 //! feature, which the bench turns on; a map crate needs none of them.
+//! (Those names are plain text here so that these docs build without the
+//! feature; each item has its own docs when it is on.)
 //!
 //! # The default: foldhash, seeded per map
 //!
