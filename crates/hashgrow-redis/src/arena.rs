@@ -4,7 +4,7 @@
 //! `dict.c` `zmalloc`s one `dictEntry` (key, value, `next`) per entry, and a
 //! rehash only rewrites `next` pointers and bucket heads. We mirror that with
 //! nodes in chunks that are allocated once with their final size (chunk `k`
-//! holds `16 << k` nodes) and never reallocated: a node stays at the same
+//! holds `16 << k` nodes, up to 65536 a chunk) and never reallocated: a node stays at the same
 //! address from insert to removal, so a rehash relinks nodes and never
 //! copies an entry, and links are plain pointers ([`Link`], null for
 //! `NULL`), followed as `dict.c` follows `de->next`: no index to turn into
@@ -46,6 +46,12 @@ pub(crate) const MAX_NODES: usize = 1 << 31;
 
 /// log2 of the first chunk's size.
 const FIRST_SHIFT: u32 = 4;
+/// log2 of the largest chunk's size: chunks double from 16 nodes up to
+/// 65536 (2 MiB for `u64 -> u64`), then keep that size. Doubling all the
+/// way allocated up to twice the nodes in use (at 10M entries, room for
+/// 16.8M), which the heap figures counted; a fixed size keeps the unused
+/// room under one chunk, for one allocation per 65536 inserts.
+const LAST_SHIFT: u32 = 16;
 
 /// Heap addresses must fit this many bits: the bucket words keep a hash
 /// filter above them (see the `buckets` module). True of user space on
@@ -115,7 +121,7 @@ unsafe impl<K, V> Send for Slot<K, V> {}
 unsafe impl<K, V> Sync for Slot<K, V> {}
 
 pub(crate) struct Arena<K, V> {
-    /// Chunk `k`'s address; it has room for `16 << k` nodes. Allocated,
+    /// Chunk `k`'s address; it has room for `chunk_cap(k)` nodes. Allocated,
     /// never moved, kept across [`reset`](Arena::reset).
     /// (`*const`, not `*mut`, so the arena stays covariant in `K` and `V`.)
     chunks: Vec<*const Node<K, V>>,
@@ -141,7 +147,17 @@ unsafe impl<K: Sync, V: Sync> Sync for Arena<K, V> {}
 /// Capacity of chunk `k`.
 #[inline]
 fn chunk_cap(k: usize) -> usize {
-    1 << (k as u32 + FIRST_SHIFT)
+    1 << (k as u32 + FIRST_SHIFT).min(LAST_SHIFT)
+}
+
+/// Nodes in the chunks before chunk `k`.
+fn nodes_before(k: usize) -> usize {
+    let doubling = (LAST_SHIFT - FIRST_SHIFT) as usize;
+    if k <= doubling {
+        chunk_cap(k) - chunk_cap(0)
+    } else {
+        (chunk_cap(doubling) - chunk_cap(0)) + (k - doubling) * chunk_cap(doubling)
+    }
 }
 
 /// A chunk's alignment at least: a cache line, so that nodes of 32 bytes
@@ -214,7 +230,7 @@ impl<K, V> Arena<K, V> {
         let k = self.chunk;
         let cap = chunk_cap(k);
         assert!(
-            cap - chunk_cap(0) < MAX_NODES,
+            nodes_before(k) < MAX_NODES,
             "RedisTable: more than 2^31 entries"
         );
         if k == self.chunks.len() {
@@ -387,5 +403,22 @@ mod tests {
         assert!(a.heap_bytes() > 0, "chunks are kept for reuse");
         assert_eq!(a.alloc(0, ptr::null(), 0, String::new()), first, "reused");
         a.drop_entry(first);
+    }
+
+    #[test]
+    fn chunks_double_up_to_65536_nodes_then_keep_that_size() {
+        let caps: Vec<usize> = (0..15).map(chunk_cap).collect();
+        assert_eq!(&caps[..3], &[16, 32, 64]);
+        assert_eq!(&caps[11..], &[32768, 65536, 65536, 65536]);
+        for k in 0..15 {
+            assert_eq!(
+                nodes_before(k),
+                caps[..k].iter().sum::<usize>(),
+                "chunk {k}"
+            );
+        }
+        // The allocation limit falls in the fixed-size chunks.
+        let last = (0..).find(|&k| nodes_before(k + 1) >= MAX_NODES).unwrap();
+        assert!(nodes_before(last) < MAX_NODES && last > 12);
     }
 }
