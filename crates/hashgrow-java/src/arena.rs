@@ -162,10 +162,10 @@ impl<K, V> Arena<K, V> {
         };
         if self.free != NIL {
             let i = self.free;
-            let (k, o) = locate(i);
-            let chunk = &mut self.chunks[k];
-            self.free = chunk.nodes[o].link.next;
-            chunk.nodes[o] = node; // the old contents are uninitialised: nothing to drop
+            let slot = self.node_mut(i);
+            let next_free = slot.link.next;
+            *slot = node; // the old contents are uninitialised: nothing to drop
+            self.free = next_free;
             return i;
         }
         let i = self.next;
@@ -198,10 +198,9 @@ impl<K, V> Arena<K, V> {
     /// Takes the key and value out of live node `i` and puts the slot on
     /// the free list.
     pub(crate) fn free(&mut self, i: u32) -> (K, V) {
-        let (k, o) = locate(i);
-        let chunk = &mut self.chunks[k];
-        let slot = &mut chunk.nodes[o];
-        slot.link.next = self.free;
+        let free = self.free;
+        let slot = self.node_mut(i);
+        slot.link.next = free;
         // SAFETY: `i` is live (module invariant), so key and value are
         // initialised; after this read the slot is on the free list and is
         // never read again before `alloc` overwrites it.
@@ -214,8 +213,7 @@ impl<K, V> Arena<K, V> {
     /// put on the free list: used by `clear` and `drop`, which then reset
     /// the arena).
     pub(crate) fn drop_in_place(&mut self, i: u32) {
-        let (k, o) = locate(i);
-        let slot = &mut self.chunks[k].nodes[o];
+        let slot = self.node_mut(i);
         // SAFETY: `i` is live, so both are initialised; the caller forgets
         // the slot right after (every node of the map is dropped once, then
         // `reset` forgets them all).
