@@ -49,6 +49,12 @@ use std::mem::MaybeUninit;
 /// "No node": the null pointer of the `next` lists and tree links.
 pub(crate) const NIL: u32 = u32::MAX;
 
+/// Node indices stay below this: a table slot ([`Bin`](crate::bin::Bin))
+/// keeps 27 bits of index beside its tree bit and filter. The first chunks
+/// leave some indices unused, so a map holds a little under 2^27 (134
+/// million) entries.
+pub(crate) const MAX_NODES: u32 = 1 << 27;
+
 /// log2 of the number of node indices each chunk owns.
 const CHUNK_SHIFT: u32 = 12;
 /// log2 of the first chunk's capacity.
@@ -169,11 +175,8 @@ impl<K, V> Arena<K, V> {
             return i;
         }
         let i = self.next;
-        // Indices must stay below the table's TREE_BIT (bit 31).
-        assert!(
-            i < NIL >> 1,
-            "JavaMap: too many entries for u32 node indices"
-        );
+        // Indices must fit a table slot's 27 bits (see `Bin`).
+        assert!(i < MAX_NODES, "JavaMap: more than 2^27 - 1 entries");
         let (k, o) = locate(i);
         if k == self.chunks.len() {
             self.chunks.push(Chunk {

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use crate::arena::NIL;
+use crate::bin::Bin;
 use crate::raw::{JavaTable, MAXIMUM_CAPACITY, TREE_BIT};
 
 impl<K: Ord, V> JavaTable<K, V> {
@@ -27,8 +28,10 @@ impl<K: Ord, V> JavaTable<K, V> {
         let mask = self.mask();
         let mut seen = HashSet::new();
         let mut trees = 0;
-        for (b, &slot) in self.table.iter().enumerate() {
+        for (b, &bin) in self.table.iter().enumerate() {
+            let slot = bin.head();
             if slot == NIL {
+                assert_eq!(bin, Bin::EMPTY, "bin {b}: an empty bin with a filter");
                 continue;
             }
             let head = slot & !TREE_BIT;
@@ -42,7 +45,14 @@ impl<K: Ord, V> JavaTable<K, V> {
                 list.push(e);
                 e = n.next;
             }
+            let filter = self.list_filter(head);
+            assert_eq!(
+                bin.filter() & filter,
+                filter,
+                "bin {b}: the filter misses a node's hash"
+            );
             if is_tree {
+                assert_eq!(bin, Bin::tree(head), "bin {b}: a tree's filter");
                 trees += 1;
                 self.check_tree(b, &list);
             }

@@ -24,8 +24,13 @@
 //! bins keep their red-black links (`parent`, `left`, `right`, `prev`,
 //! colour) in a second array, indexed like the nodes.
 //!
+//! A bin is 4 bytes, as a Java reference: a tree bit, a 27-bit node index
+//! and a 4-bit filter of the hashes in the bin (ours, not Java's), so most
+//! misses end at the bin without reading a node. A map therefore holds at
+//! most about 134 million (2^27) entries; the insert past that panics.
+//!
 //! ```text
-//!  table  [ u32 node index | NIL | root | TREE_BIT ... ]
+//!  table  [ tree bit | node index (27 bits) | filter (4 bits) ... ]
 //!  nodes  [ (hash, next, key, value) | ... ]   chunk = index >> 12
 //!  tree   [ (parent, left, right, prev, red) ...] tree bins only
 //! ```

@@ -103,10 +103,10 @@ impl<K, V> JavaTable<K, V> {
     ///
     /// ```
     /// let m: hashgrow_java::JavaMap<u8, u8> = [(1, 1)].into();
-    /// assert!(m.raw().heap_bytes() >= 16 * 4);
+    /// assert!(m.raw().heap_bytes() >= 16 * 8);
     /// ```
     pub fn heap_bytes(&self) -> usize {
-        self.table.len() * 4
+        self.table.len() * std::mem::size_of::<crate::bin::Bin>()
             + self.arena.heap_bytes()
             + self.links.capacity() * std::mem::size_of::<crate::raw::Links>()
     }
@@ -128,7 +128,7 @@ impl<K, V> JavaTable<K, V> {
 
     fn nodes_in_order(&self) -> Vec<u32> {
         let mut order = Vec::with_capacity(self.size);
-        for &slot in self.table.iter() {
+        for slot in self.heads() {
             if slot == NIL {
                 continue;
             }

@@ -13,6 +13,7 @@ use std::borrow::Borrow;
 use hashgrow::{Event, EventHook};
 
 use crate::arena::{Arena, NIL};
+use crate::bin::{filter_bit, Bin};
 
 /// JDK 17 `DEFAULT_INITIAL_CAPACITY`: the table size of `new HashMap<>()`.
 pub(crate) const DEFAULT_INITIAL_CAPACITY: usize = 16;
@@ -82,9 +83,10 @@ pub(crate) enum Put<K, V> {
 /// Java's `HashMap` state (`table`, `size`, `threshold`, `loadFactor`): the raw
 /// table under [`JavaMap`](crate::JavaMap). See the [crate docs](crate).
 pub struct JavaTable<K, V> {
-    /// The bins: [`NIL`], a list head, or `root | TREE_BIT`. Empty (length
-    /// 0) until the first insert, as Java allocates lazily.
-    pub(crate) table: Box<[u32]>,
+    /// The bins: each [`NIL`], a list head, or `root | TREE_BIT`, with a
+    /// filter of its hashes (see [`Bin`]). Empty (length 0) until the
+    /// first insert, as Java allocates lazily.
+    pub(crate) table: Box<[Bin]>,
     pub(crate) arena: Arena<K, V>,
     /// Tree links, indexed by node; grown on demand by tree code only.
     pub(crate) links: Vec<Links>,
@@ -159,15 +161,18 @@ impl<K, V> JavaTable<K, V> {
         K: Borrow<Q>,
         Q: Ord + ?Sized,
     {
-        let Some(&slot) = self.table.get((hash & self.mask()) as usize) else {
+        let Some(&bin) = self.table.get((hash & self.mask()) as usize) else {
             return NIL; // no table yet: `mask` is all ones
         };
-        if slot & TREE_BIT == 0 {
-            self.list_find(slot, hash, key)
-        } else if slot == NIL {
-            NIL
+        // An empty bin, or no node with the key's filter bit: a miss that
+        // reads no node (Java would walk the list; the result is the same).
+        if !bin.may_hold(hash) {
+            return NIL;
+        }
+        if bin.is_list() {
+            self.list_find(bin.first(), hash, key)
         } else {
-            self.tree_find(slot & !TREE_BIT, hash, key)
+            self.tree_find(bin.first(), hash, key)
         }
     }
 
@@ -185,10 +190,10 @@ impl<K, V> JavaTable<K, V> {
             self.resize();
         }
         let bin = (hash & self.mask()) as usize;
-        let slot = self.table[bin];
+        let slot = self.table[bin].head();
         let inserted = if slot == NIL {
             let x = self.arena.alloc(hash, key, value);
-            self.table[bin] = x;
+            self.table[bin] = Bin::list(x, filter_bit(hash));
             x
         } else if slot & TREE_BIT == 0 {
             match self.list_put(slot, hash, key, value) {
@@ -230,7 +235,7 @@ impl<K, V> JavaTable<K, V> {
         K: Ord,
     {
         let bin = (hash & self.mask()) as usize;
-        let first = self.table[bin];
+        let first = self.table[bin].head();
         let x = if first != NIL && first & TREE_BIT != 0 {
             match self.tree_put(bin, hash, key, value) {
                 Put::Inserted(x) => x,
@@ -244,7 +249,8 @@ impl<K, V> JavaTable<K, V> {
             };
             let x = self.arena.alloc(hash, key, value);
             self.arena.set_next(x, first);
-            self.table[bin] = x;
+            // An empty bin's filter is 0.
+            self.table[bin] = Bin::list(x, self.table[bin].filter() | filter_bit(hash));
             if bin_count >= TREEIFY_THRESHOLD - 1 {
                 self.treeify_bin(hash);
             }
@@ -285,7 +291,7 @@ impl<K, V> JavaTable<K, V> {
             return;
         }
         let bin = (hash & self.mask()) as usize;
-        let head = self.table[bin];
+        let head = self.table[bin].head();
         if head == NIL || head & TREE_BIT != 0 {
             return;
         }
@@ -342,8 +348,11 @@ impl<K, V> JavaTable<K, V> {
         if old_cap > 0 {
             self.counters.grows += 1;
         }
-        let old = std::mem::replace(&mut self.table, vec![NIL; new_cap].into_boxed_slice());
-        for (j, &slot) in old.iter().enumerate() {
+        let old = std::mem::replace(
+            &mut self.table,
+            vec![Bin::EMPTY; new_cap].into_boxed_slice(),
+        );
+        for (j, slot) in old.iter().map(|b| b.head()).enumerate() {
             if slot != NIL {
                 self.split_bin(j, slot, old_cap);
             }
@@ -393,7 +402,7 @@ impl<K, V> JavaTable<K, V> {
             return None;
         }
         let bin = (hash & self.mask()) as usize;
-        let slot = self.table[bin];
+        let slot = self.table[bin].head();
         let x = if slot & TREE_BIT == 0 {
             self.list_remove(bin, slot, hash, key)?
         } else if slot == NIL {
@@ -414,7 +423,7 @@ impl<K, V> JavaTable<K, V> {
     /// and value: [`JavaTable::remove`] when the node is already known.
     pub(crate) fn remove_node(&mut self, hash: u32, x: u32) -> (K, V) {
         let bin = (hash & self.mask()) as usize;
-        let slot = self.table[bin];
+        let slot = self.table[bin].head();
         if slot & TREE_BIT == 0 {
             let mut prev = NIL;
             let mut e = slot;
@@ -445,17 +454,17 @@ impl<K, V> JavaTable<K, V> {
         // Take the table first: if a key's or value's `drop` panics, the
         // map is left empty (the rest leaks) rather than inconsistent.
         let cap = self.table.len();
-        let old = std::mem::replace(&mut self.table, vec![NIL; cap].into_boxed_slice());
+        let old = std::mem::replace(&mut self.table, vec![Bin::EMPTY; cap].into_boxed_slice());
         self.drop_nodes(&old);
     }
 
     /// Drops every node reachable from `table` (which must be the map's
     /// table, already detached from `self`) and resets the arena.
-    fn drop_nodes(&mut self, table: &[u32]) {
+    fn drop_nodes(&mut self, table: &[Bin]) {
         self.size = 0;
         self.tree_bins = 0;
         if std::mem::needs_drop::<K>() || std::mem::needs_drop::<V>() {
-            for &slot in table {
+            for slot in table.iter().map(|b| b.head()) {
                 if slot == NIL {
                     continue;
                 }
@@ -468,6 +477,11 @@ impl<K, V> JavaTable<K, V> {
             }
         }
         self.arena.reset();
+    }
+
+    /// Every slot's head, bin by bin (see [`Bin::head`]).
+    pub(crate) fn heads(&self) -> impl Iterator<Item = u32> + '_ {
+        self.table.iter().map(|b| b.head())
     }
 
     /// Nodes in the bin starting at `head` (a plain node index).
@@ -489,10 +503,9 @@ impl<K, V> JavaTable<K, V> {
     /// assert_eq!(m.raw().longest_bin(), 1);
     /// ```
     pub fn longest_bin(&self) -> usize {
-        self.table
-            .iter()
-            .filter(|&&s| s != NIL)
-            .map(|&s| self.list_len(s & !TREE_BIT))
+        self.heads()
+            .filter(|&s| s != NIL)
+            .map(|s| self.list_len(s & !TREE_BIT))
             .max()
             .unwrap_or(0)
     }

@@ -68,10 +68,9 @@ pub fn snapshot(m: &ReplayMap) -> Snapshot {
         )
     };
     let rows = t
-        .table
-        .iter()
+        .heads()
         .enumerate()
-        .map(|(bin, &slot)| {
+        .map(|(bin, slot)| {
             if slot == NIL {
                 return RowView::new(bin, Vec::new());
             }

@@ -37,6 +37,7 @@ use std::cmp::Ordering;
 use hashgrow::Event;
 
 use crate::arena::{dense, NIL};
+use crate::bin::Bin;
 use crate::raw::{JavaTable, Links, Put, TREE_BIT, UNTREEIFY_THRESHOLD};
 
 /// Compares `(h1, k1)` with `(h2, k2)` in tree order.
@@ -198,7 +199,7 @@ impl<K, V> JavaTable<K, V> {
     /// Turns tree bin `bin` into a list bin. The list order is the `next`
     /// order, which is kept; only the bin's tag changes.
     fn untreeify_bin(&mut self, bin: usize, first: u32, nodes_hint: Option<usize>) {
-        self.table[bin] = first;
+        self.table[bin] = Bin::list(first, self.list_filter(first));
         self.note_untreeify(bin, first, nodes_hint);
     }
 
@@ -217,9 +218,9 @@ impl<K, V> JavaTable<K, V> {
     where
         K: Ord,
     {
-        self.table[bin] = head;
+        self.table[bin] = Bin::list(head, self.list_filter(head));
         let root = self.treeify(head);
-        self.table[bin] = root | TREE_BIT;
+        self.table[bin] = Bin::tree(root);
         self.tree_bins += 1;
         self.counters.treeifies += 1;
         if self.hook.is_some() {
@@ -237,7 +238,7 @@ impl<K, V> JavaTable<K, V> {
     where
         K: Ord,
     {
-        let root = self.table[bin] & !TREE_BIT;
+        let root = self.table[bin].head() & !TREE_BIT;
         let mut p = root;
         let (xp, dir) = loop {
             let dir = tree_cmp(hash, &key, self.arena.hash(p), self.arena.key(p));
@@ -271,7 +272,7 @@ impl<K, V> JavaTable<K, V> {
         }
         let new_root = self.balance_insertion(root, x);
         let first = self.move_root_to_front(root, new_root);
-        self.table[bin] = first | TREE_BIT;
+        self.table[bin] = Bin::tree(first);
         Put::Inserted(x)
     }
 
@@ -288,7 +289,8 @@ impl<K, V> JavaTable<K, V> {
         K: Ord,
     {
         let bit = old_cap as u32;
-        let [(lo_head, lc), (hi_head, hc)] = self.partition(first, bit);
+        let [lo, hi] = self.partition(first, bit);
+        let (lo_head, lc, hi_head, hc) = (lo.head, lo.count, hi.head, hi.count);
         self.tree_bins -= 1;
         for (head, count, other, bin) in [(lo_head, lc, hc, j), (hi_head, hc, lc, j + old_cap)] {
             if head == NIL {
@@ -300,7 +302,7 @@ impl<K, V> JavaTable<K, V> {
             } else if other == 0 {
                 // All nodes went one way: the tree is kept as is (its
                 // root is still the first node).
-                self.table[bin] = head | TREE_BIT;
+                self.table[bin] = Bin::tree(head);
                 self.tree_bins += 1;
             } else {
                 self.treeify_into(bin, head, Some(count));
@@ -313,7 +315,7 @@ impl<K, V> JavaTable<K, V> {
     /// `removeTreeNode`: removes node `p` from tree bin `bin` (the caller
     /// frees it). See the module docs for the untreeify rule.
     pub(crate) fn remove_tree_node(&mut self, bin: usize, p: u32) {
-        let old_first = self.table[bin] & !TREE_BIT;
+        let old_first = self.table[bin].head() & !TREE_BIT;
         // 1. Unlink from the next/prev list.
         let succ = self.arena.next(p);
         let pred = self.tl(p).prev;
@@ -328,11 +330,11 @@ impl<K, V> JavaTable<K, V> {
         }
         if first == NIL {
             // `p` was the only node.
-            self.table[bin] = NIL;
+            self.table[bin] = Bin::EMPTY;
             self.tree_bins -= 1;
             return;
         }
-        self.table[bin] = first | TREE_BIT;
+        self.table[bin] = Bin::tree(first);
         // 2. Too small a tree (judged on the current root, before removing
         //    `p`)? Then the bin becomes a list, without a tree delete.
         let mut root = first;
@@ -431,7 +433,7 @@ impl<K, V> JavaTable<K, V> {
             }
         }
         let first = self.move_root_to_front(first, r);
-        self.table[bin] = first | TREE_BIT;
+        self.table[bin] = Bin::tree(first);
     }
 
     // ---- red-black balancing (CLR) ------------------------------------------
