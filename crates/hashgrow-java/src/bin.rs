@@ -1,4 +1,5 @@
-//! List bins: lookup, append, unlink, and the lo/hi split of a resize.
+//! The table slot ([`Bin`]: kind, first node, filter), and list bins:
+//! lookup, append, unlink, and the lo/hi split of a resize.
 //!
 //! A list bin is a singly linked list through [`Link::next`], head in the
 //! table slot. New nodes go to the **tail** (Java 8+ appends; Java 7
