@@ -76,6 +76,16 @@ impl BitMask {
         (self.0.trailing_zeros() / STRIDE) as usize
     }
 
+    /// The set as one bit per slot: bit `i` for slot `i`.
+    #[inline(always)]
+    pub(crate) fn slots(self) -> u8 {
+        if STRIDE == 1 {
+            self.0 as u8
+        } else {
+            self.fold(0, |s, i| s | 1 << i)
+        }
+    }
+
     /// The mask without its lowest slot.
     #[inline(always)]
     pub(crate) fn without_lowest(self) -> BitMask {

@@ -39,8 +39,21 @@ pub(crate) fn over_load_factor(count: usize, b: u8) -> bool {
     count > BUCKET_CNT && count > LOAD_FACTOR_NUM.saturating_mul((1usize << b) / LOAD_FACTOR_DEN)
 }
 
+/// The thresholds of both growth rules for `2^b` buckets, computed once per
+/// `b` (when the table is made and when a grow changes `b`) instead of at
+/// every insert: `over_load_factor(c, b)` is `c > limits(b).0`, and
+/// `too_many_overflow_buckets(n, b)` is `n >= limits(b).1`.
+#[inline]
+pub(crate) fn limits(b: u8) -> (usize, u16) {
+    let max_count = BUCKET_CNT.max(LOAD_FACTOR_NUM.saturating_mul((1usize << b) / LOAD_FACTOR_DEN));
+    (max_count, 1u16 << b.min(15))
+}
+
 /// `tooManyOverflowBuckets(noverflow, B)`: about as many overflow buckets as
 /// buckets. `B` is capped at 15 because `noverflow` is a 16-bit estimate.
+// The rule as the runtime states it; inserts test the threshold kept by
+// `limits` (checked against this in the tests).
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn too_many_overflow_buckets(noverflow: u16, b: u8) -> bool {
     noverflow >= 1u16 << b.min(15)
@@ -94,9 +107,10 @@ impl<K, V> GoTable<K, V> {
     /// made only when the key was not found.)
     #[inline(always)]
     pub(crate) fn needs_grow(&self) -> bool {
-        !self.growing()
-            && (over_load_factor(self.count + 1, self.b)
-                || too_many_overflow_buckets(self.noverflow, self.b))
+        // `over_load_factor(count + 1, b)` or
+        // `too_many_overflow_buckets(noverflow, b)`, from the thresholds
+        // kept for the current `b`.
+        !self.growing() && (self.count >= self.max_count || self.noverflow >= self.max_noverflow)
     }
 
     /// `hashGrow`: start a grow. Doubles if the next insert would exceed the
@@ -118,6 +132,7 @@ impl<K, V> GoTable<K, V> {
         self.oldbuckets = self.buckets;
         self.buckets = new;
         self.b = new_b;
+        (self.max_count, self.max_noverflow) = limits(new_b);
         self.same_size = !bigger;
         self.nevacuate = 0;
         self.noverflow = 0;
@@ -250,6 +265,32 @@ mod tests {
         // B = 4: 13 * 8 = 104.
         assert!(!over_load_factor(104, 4));
         assert!(over_load_factor(105, 4));
+    }
+
+    #[test]
+    fn kept_limits_decide_as_the_rules() {
+        for b in 0..=62u8 {
+            let (max_count, max_noverflow) = limits(b);
+            let base = LOAD_FACTOR_NUM.saturating_mul((1usize << b) / LOAD_FACTOR_DEN);
+            for c in [
+                0,
+                1,
+                8,
+                9,
+                base.saturating_sub(1),
+                base,
+                base.saturating_add(1),
+            ] {
+                assert_eq!(c > max_count, over_load_factor(c, b), "b {b} count {c}");
+            }
+            for n in [0u16, 1, 2, 1 << 14, (1 << 15) - 1, 1 << 15, u16::MAX] {
+                assert_eq!(
+                    n >= max_noverflow,
+                    too_many_overflow_buckets(n, b),
+                    "b {b} noverflow {n}"
+                );
+            }
+        }
     }
 
     #[test]

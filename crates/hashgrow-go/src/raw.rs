@@ -7,7 +7,7 @@ use std::ptr;
 
 use hashgrow::{Event, EventHook, Stats};
 
-use crate::growth::over_load_factor;
+use crate::growth::{limits, over_load_factor};
 use crate::layout::{
     evacuated, free_piece, Array, Bucket, OverflowArena, Piece, BUCKET_CNT, MIN_TOP_HASH,
 };
@@ -42,6 +42,12 @@ pub struct GoTable<K, V> {
     pub(crate) same_size: bool,
     /// The runtime's overflow-bucket estimate (exact while `b < 16`).
     pub(crate) noverflow: u16,
+    /// The growth rules' thresholds for this `b` (see
+    /// [`limits`](crate::growth::limits)): more entries than `max_count`
+    /// exceed the load factor; `max_noverflow` overflow buckets are too
+    /// many.
+    pub(crate) max_count: usize,
+    pub(crate) max_noverflow: u16,
     /// Overflow buckets of `buckets` (Go: `extra.overflow`).
     pub(crate) overflow: OverflowArena<K, V>,
     /// Overflow buckets of `oldbuckets` (Go: `extra.oldoverflow`).
@@ -105,6 +111,8 @@ impl<K, V> GoTable<K, V> {
             b,
             same_size: false,
             noverflow: 0,
+            max_count: limits(b).0,
+            max_noverflow: limits(b).1,
             overflow: OverflowArena::new(),
             old_overflow: OverflowArena::new(),
             deferred: Vec::new(),
