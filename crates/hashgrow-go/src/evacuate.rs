@@ -262,9 +262,8 @@ impl<K, V> GoTable<K, V> {
     /// far the most common (overflow buckets are rare below the load
     /// factor 6.5). Same moves, same order, same markers, with less work
     /// per entry: an old bucket holds at most 8 entries, so neither
-    /// destination (fresh, empty) can fill up and need an overflow bucket;
-    /// each destination's tophash word is built in a register and stored
-    /// once. Entries go to X in slot order, then to Y in slot order: each
+    /// destination (fresh, empty) can fill up and need an overflow bucket,
+    /// and the old bucket's 8 markers are computed at once. Entries go to X in slot order, then to Y in slot order: each
     /// destination receives them in the runtime's order (the two never
     /// share a bucket, so the interleaving is not observable).
     ///
@@ -283,7 +282,7 @@ impl<K, V> GoTable<K, V> {
         // (bitwise) to slots `0..` of fresh destination buckets; then its
         // tophash bytes become markers, so the moved entries are never
         // read or dropped there again.
-        let (full, tops) = unsafe { (b.group().match_full().slots(), b.tops()) };
+        let full = unsafe { b.group().match_full().slots() };
         // Pass 1: X or Y for each entry (the only user code, `Hash`: if it
         // panics, nothing has changed yet). A same-size grow sends all to X.
         let mut to_y = 0u8;
@@ -305,30 +304,53 @@ impl<K, V> GoTable<K, V> {
         } else {
             unsafe { self.buckets.prepare(oldbucket + newbit, size) }
         };
-        // Pass 2: move.
-        let mut marks = u64::from_le_bytes([EVACUATED_EMPTY; BUCKET_CNT]);
-        let mut moved = 0u64;
-        for (dst, mut m, mark) in [(x, full & !to_y, EVACUATED_X), (y, to_y, EVACUATED_X + 1)] {
-            // A fresh bucket's tophash bytes are all `emptyRest` (0).
-            let mut dst_tops = 0u64;
+        // Pass 2: move. Destination slot `j` gets the `j`-th entry sent
+        // there, in slot order; its tophash byte is written over the
+        // fresh bucket's `emptyRest`.
+        for (dst, mut m) in [(x, full & !to_y), (y, to_y)] {
             let mut j = 0;
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
-                dst_tops |= (tops >> (8 * i) & 0xff) << (8 * j);
-                marks ^= u64::from(EVACUATED_EMPTY ^ mark) << (8 * i);
                 unsafe {
+                    dst.set_top(j, b.top(i));
                     ptr::copy_nonoverlapping(b.key(i), dst.key(j), 1);
                     ptr::copy_nonoverlapping(b.val(i), dst.val(j), 1);
                 }
                 j += 1;
             }
-            if j > 0 {
-                unsafe { dst.set_group(dst_tops.to_le_bytes()) };
-                moved += j as u64;
-            }
         }
+        // The markers, all at once: `evacuatedEmpty` (4) in every slot,
+        // `evacuatedX` (2) for an entry gone to X, `evacuatedY` (3) to Y.
+        let marks = u64::from_le_bytes([EVACUATED_EMPTY; BUCKET_CNT])
+            - u64::from(EVACUATED_EMPTY - EVACUATED_X) * spread_bits(full)
+            + spread_bits(to_y);
         unsafe { b.set_group(marks.to_le_bytes()) };
-        moved
+        u64::from(full.count_ones())
+    }
+}
+
+/// Byte `i` of the result is bit `i` of `m` (0 or 1): a slot set as a
+/// vector of bytes, without a loop. The multiply copies `m` into every
+/// byte, the mask keeps bit `i` in byte `i`, and adding `0x7f` to each byte
+/// carries into its top bit exactly when that bit was set (no byte
+/// overflows into the next).
+#[inline(always)]
+fn spread_bits(m: u8) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let x = (u64::from(m) * LOW) & 0x8040_2010_0804_0201;
+    ((x + 0x7f7f_7f7f_7f7f_7f7f) >> 7) & LOW
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread_bits;
+
+    #[test]
+    fn spread_bits_puts_bit_i_in_byte_i() {
+        for m in 0..=255u8 {
+            let want = (0..8).fold(0u64, |w, i| w | u64::from(m >> i & 1) << (8 * i));
+            assert_eq!(spread_bits(m), want, "{m:#010b}");
+        }
     }
 }

@@ -231,16 +231,6 @@ impl<K, V> Bucket<K, V> {
     /// # Safety
     /// The bucket is allocated; no live entry's tophash is lost (the caller
     /// moved or dropped the entries whose bytes it replaces).
-    /// The 8 tophash bytes as one word, slot `i` in byte `i` (little
-    /// endian: bits `8 i .. 8 i + 8`).
-    ///
-    /// # Safety
-    /// `self` is a live bucket.
-    #[inline(always)]
-    pub(crate) unsafe fn tops(self) -> u64 {
-        u64::from_le_bytes(unsafe { *self.top })
-    }
-
     #[inline(always)]
     pub(crate) unsafe fn set_group(self, tops: [u8; BUCKET_CNT]) {
         // SAFETY: caller guarantees the bucket is allocated.
