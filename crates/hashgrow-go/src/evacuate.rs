@@ -115,6 +115,11 @@ impl<K, V> GoTable<K, V> {
     /// The moving half of [`evacuate`](GoTable::evacuate): old bucket
     /// `oldbucket`'s chain to its new buckets, unless it is evacuated
     /// already. Leaves the mark alone.
+    ///
+    /// Inlined into `grow_work`, with the one-bucket case: most calls
+    /// find the bucket evacuated or move one bucket, and a call of their
+    /// own cost about as many instructions as the move.
+    #[inline(always)]
     pub(crate) fn move_out<H: Fn(&K) -> u64>(
         &mut self,
         oldbucket: usize,
@@ -127,8 +132,15 @@ impl<K, V> GoTable<K, V> {
         let first = unsafe { self.oldbuckets.at(oldbucket) };
         // SAFETY: `first` is a live old bucket.
         if !unsafe { evacuated(first) } {
-            // SAFETY: `first` is the head of a live chain not evacuated.
-            work.entries += unsafe { self.move_chain(first, oldbucket, newbit, hash) };
+            // SAFETY: `first` is the head of a live chain not evacuated
+            // (and, for `move_bucket`, the whole chain).
+            work.entries += unsafe {
+                if first.overflow().is_null() {
+                    self.move_bucket(first, oldbucket, newbit, hash)
+                } else {
+                    self.move_chain(first, oldbucket, newbit, hash)
+                }
+            };
             work.buckets += 1;
         }
     }
@@ -138,6 +150,7 @@ impl<K, V> GoTable<K, V> {
     ///
     /// # Safety
     /// `first` is old bucket `oldbucket`, not evacuated.
+    #[inline(never)]
     unsafe fn move_chain<H: Fn(&K) -> u64>(
         &mut self,
         first: Bucket<K, V>,
@@ -145,11 +158,6 @@ impl<K, V> GoTable<K, V> {
         newbit: usize,
         hash: &H,
     ) -> u64 {
-        // SAFETY: `first` is a live old bucket (caller).
-        if unsafe { first.overflow() }.is_null() {
-            // SAFETY: the caller's, and the chain is this one bucket.
-            return unsafe { self.move_bucket(first, oldbucket, newbit, hash) };
-        }
         // Pass 1: X or Y for each entry (a same-size grow sends all to X
         // and hashes nothing).
         let mut ys = YMasks::new();
@@ -258,9 +266,9 @@ impl<K, V> GoTable<K, V> {
         count
     }
 
-    /// [`move_chain`](GoTable::move_chain) for a chain of one bucket, by
-    /// far the most common (overflow buckets are rare below the load
-    /// factor 6.5). Same moves, same order, same markers, with less work
+    /// [`move_chain`](GoTable::move_chain) for a chain of one bucket, the
+    /// most common (two thirds of the entries moved while growing to 1M
+    /// `u64` keys). Same moves, same order, same markers, with less work
     /// per entry: an old bucket holds at most 8 entries, so neither
     /// destination (fresh, empty) can fill up and need an overflow bucket,
     /// and the old bucket's 8 markers are computed at once. Entries go to X in slot order, then to Y in slot order: each
