@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reruns every measurement that docs/ quotes and rewrites docs/generated/.
 #
-#   scripts/regen-docs.sh            # all of it (about 5 minutes on 2 cores)
+#   scripts/regen-docs.sh            # all of it (about 10 minutes on 2 cores)
 #
 # Each table is saved with the exact command that produced it, so any single
 # figure can be rerun by hand. Numbers depend on the machine: the header of
@@ -36,9 +36,9 @@ run() { # run NAME ARGS...: saves NAME.txt (command + table) and NAME.json
   echo "beside it holds every field. Plots: \`insert/index.html\`, \`churn/index.html\`."
 } > "$out/README.md"
 
-run insert        compare --runtimes --plots "$out/insert"
+run insert        compare --runtimes --repeat 5 --plots "$out/insert"
 run prealloc      compare --workload prealloc
-run lookup        compare --workload lookup --runtimes
+run lookup        compare --workload lookup --runtimes --repeat 5
 run churn         compare --workload churn --n 100000 --plots "$out/churn"
 run keys-string   compare --keys string --n 300000
 run keys-prefix   compare --keys prefix --n 300000
