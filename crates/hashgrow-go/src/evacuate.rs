@@ -179,19 +179,7 @@ impl<K, V> GoTable<K, V> {
                 n += 1;
             }
         }
-        // The destinations were never written, nor even initialised: every
-        // access to new bucket `j` first evacuates old bucket `j &
-        // oldbucketmask`, which is this one (see `new_ready`).
-        let size = 1usize << self.b;
-        // SAFETY: `oldbucket < 2^b`; the bucket holds no entry.
-        let x = unsafe { self.buckets.prepare(oldbucket, size) };
-        let y = if self.same_size {
-            Bucket::null()
-        } else {
-            // SAFETY: doubling: `oldbucket + newbit < 2 * newbit = 2^b`;
-            // the bucket holds no entry.
-            unsafe { self.buckets.prepare(oldbucket + newbit, size) }
-        };
+        let (x, y) = self.destinations(oldbucket, newbit);
         // Pass 2: move, bucket by bucket: its X entries in slot order,
         // then its Y entries. Each destination still receives its entries
         // in chain and slot order, as from the runtime's single pass (the
@@ -224,6 +212,26 @@ impl<K, V> GoTable<K, V> {
             n += 1;
         }
         moved
+    }
+
+    /// The new buckets old bucket `oldbucket` moves to, initialised now: X
+    /// (`oldbucket`) and, when doubling, Y (`oldbucket + newbit`; null in a
+    /// same-size grow). They were never written, nor even initialised:
+    /// every access to new bucket `j` first evacuates old bucket
+    /// `j & oldbucketmask`, which is this one (see `new_ready`).
+    #[inline(always)]
+    fn destinations(&mut self, oldbucket: usize, newbit: usize) -> (Bucket<K, V>, Bucket<K, V>) {
+        let size = 1usize << self.b;
+        // SAFETY: `oldbucket < newbit <= 2^b`; the bucket holds no entry.
+        let x = unsafe { self.buckets.prepare(oldbucket, size) };
+        let y = if self.same_size {
+            Bucket::null()
+        } else {
+            // SAFETY: doubling: `oldbucket + newbit < 2 * newbit = 2^b`;
+            // the bucket holds no entry.
+            unsafe { self.buckets.prepare(oldbucket + newbit, size) }
+        };
+        (x, y)
     }
 
     /// Moves the entries of slots `slots` (bit `i` for slot `i`) of old
@@ -303,18 +311,10 @@ impl<K, V> GoTable<K, V> {
                 to_y |= ((unsafe { hash(&*b.key(i)) } >> bit) as u8 & 1) << i;
             }
         }
-        let size = 1usize << self.b;
-        // SAFETY: as in `move_chain`: `oldbucket < 2^b`, and when doubling
-        // `oldbucket + newbit < 2^b`; neither holds an entry yet.
-        let x = unsafe { self.buckets.prepare(oldbucket, size) };
-        let y = if self.same_size {
-            Bucket::null() // `to_y` is 0: never written
-        } else {
-            unsafe { self.buckets.prepare(oldbucket + newbit, size) }
-        };
-        // Pass 2: move. Destination slot `j` gets the `j`-th entry sent
-        // there, in slot order; its tophash byte is written over the
-        // fresh bucket's `emptyRest`.
+        let (x, y) = self.destinations(oldbucket, newbit); // a same-size grow: `to_y` is 0
+                                                           // Pass 2: move. Destination slot `j` gets the `j`-th entry sent
+                                                           // there, in slot order; its tophash byte is written over the
+                                                           // fresh bucket's `emptyRest`.
         for (dst, mut m) in [(x, full & !to_y), (y, to_y)] {
             let mut j = 0;
             while m != 0 {
