@@ -31,8 +31,6 @@
 //! all. (Keys with an expensive `Hash`, like long strings, pay more here;
 //! that is the runtime's trade-off too.)
 
-use std::ptr;
-
 use crate::growth::Work;
 use crate::layout::{evacuated, Bucket, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X};
 use crate::raw::GoTable;
@@ -42,13 +40,6 @@ struct Dst<K, V> {
     b: Bucket<K, V>,
     i: usize,
 }
-
-impl<K, V> Clone for Dst<K, V> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<K, V> Copy for Dst<K, V> {}
 
 /// For each bucket of an old chain, the slots whose entry goes to Y (bit
 /// `i` for slot `i`). Chains longer than 8 buckets (only with colliding
@@ -166,14 +157,11 @@ impl<K, V> GoTable<K, V> {
             let bit = newbit.trailing_zeros();
             let (mut b, mut n) = (first, 0);
             while !b.is_null() {
-                let mut mask = 0u8;
-                // SAFETY: `b` is a live bucket of the old chain; full slots
-                // of a bucket not evacuated hold initialised keys.
+                // SAFETY: `b` is a live bucket of the old chain, not
+                // evacuated; `full` are its full slots.
                 unsafe {
-                    for i in b.group().match_full() {
-                        mask |= ((hash(&*b.key(i)) >> bit) as u8 & 1) << i;
-                    }
-                    ys.set(n, mask);
+                    let full = b.group().match_full().slots();
+                    ys.set(n, Self::y_slots(b, full, bit, hash));
                     b = b.overflow();
                 }
                 n += 1;
@@ -234,6 +222,25 @@ impl<K, V> GoTable<K, V> {
         (x, y)
     }
 
+    /// The slots of old bucket `b` whose entry goes to Y (bit `i` for slot
+    /// `i`): bit `bit` of each key's hash (`hash & newbit` in the runtime,
+    /// as a shift: no branch on a coin flip). The only user code an
+    /// evacuation runs: if `Hash` panics, nothing has moved yet.
+    ///
+    /// # Safety
+    /// `b` is a live old bucket not evacuated, and `full` its full slots.
+    #[inline(always)]
+    unsafe fn y_slots<H: Fn(&K) -> u64>(b: Bucket<K, V>, full: u8, bit: u32, hash: &H) -> u8 {
+        let (mut m, mut to_y) = (full, 0u8);
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            // SAFETY: a full slot of a bucket not evacuated holds a key.
+            to_y |= ((hash(unsafe { &*b.key(i) }) >> bit) as u8 & 1) << i;
+        }
+        to_y
+    }
+
     /// Moves the entries of slots `slots` (bit `i` for slot `i`) of old
     /// bucket `b`, in slot order, to the next free slots of destination
     /// `dst` (taking an overflow bucket when its bucket is full, as
@@ -261,13 +268,9 @@ impl<K, V> GoTable<K, V> {
                 dst.b = self.new_overflow(dst.b);
                 dst.i = 0;
             }
-            // SAFETY: the caller's: slot `i` of `b` holds an entry, which
-            // moves (bitwise) into the empty slot `dst.i` (`< 8`).
-            unsafe {
-                dst.b.set_top(dst.i, b.top(i));
-                ptr::copy_nonoverlapping(b.key(i), dst.b.key(dst.i), 1);
-                ptr::copy_nonoverlapping(b.val(i), dst.b.val(dst.i), 1);
-            }
+            // SAFETY: the caller's: slot `i` of `b` holds an entry, and
+            // slot `dst.i` (`< 8`) is empty.
+            unsafe { b.move_entry(i, dst.b, dst.i) };
             *marks ^= u64::from(EVACUATED_EMPTY ^ mark) << (8 * i);
             dst.i += 1;
         }
@@ -279,9 +282,10 @@ impl<K, V> GoTable<K, V> {
     /// `u64` keys). Same moves, same order, same markers, with less work
     /// per entry: an old bucket holds at most 8 entries, so neither
     /// destination (fresh, empty) can fill up and need an overflow bucket,
-    /// and the old bucket's 8 markers are computed at once. Entries go to X in slot order, then to Y in slot order: each
-    /// destination receives them in the runtime's order (the two never
-    /// share a bucket, so the interleaving is not observable).
+    /// and the old bucket's 8 markers are computed at once. Entries go to X
+    /// in slot order, then to Y in slot order: each destination receives
+    /// them in the runtime's order (the two never share a bucket, so the
+    /// interleaving is not observable).
     ///
     /// # Safety
     /// `b` is old bucket `oldbucket`, not evacuated, without overflow.
@@ -301,30 +305,21 @@ impl<K, V> GoTable<K, V> {
         let full = unsafe { b.group().match_full().slots() };
         // Pass 1: X or Y for each entry (the only user code, `Hash`: if it
         // panics, nothing has changed yet). A same-size grow sends all to X.
-        let mut to_y = 0u8;
-        if !self.same_size {
-            let bit = newbit.trailing_zeros();
-            let mut m = full;
-            while m != 0 {
-                let i = m.trailing_zeros() as usize;
-                m &= m - 1;
-                to_y |= ((unsafe { hash(&*b.key(i)) } >> bit) as u8 & 1) << i;
-            }
-        }
-        let (x, y) = self.destinations(oldbucket, newbit); // a same-size grow: `to_y` is 0
-                                                           // Pass 2: move. Destination slot `j` gets the `j`-th entry sent
-                                                           // there, in slot order; its tophash byte is written over the
-                                                           // fresh bucket's `emptyRest`.
+        let to_y = if self.same_size {
+            0
+        } else {
+            unsafe { Self::y_slots(b, full, newbit.trailing_zeros(), hash) }
+        };
+        // `y` is null in a same-size grow, where `to_y` is 0.
+        let (x, y) = self.destinations(oldbucket, newbit);
+        // Pass 2: move. Destination slot `j` gets the `j`-th entry sent
+        // there, in slot order, over the fresh bucket's `emptyRest`.
         for (dst, mut m) in [(x, full & !to_y), (y, to_y)] {
             let mut j = 0;
             while m != 0 {
                 let i = m.trailing_zeros() as usize;
                 m &= m - 1;
-                unsafe {
-                    dst.set_top(j, b.top(i));
-                    ptr::copy_nonoverlapping(b.key(i), dst.key(j), 1);
-                    ptr::copy_nonoverlapping(b.val(i), dst.val(j), 1);
-                }
+                unsafe { b.move_entry(i, dst, j) };
                 j += 1;
             }
         }

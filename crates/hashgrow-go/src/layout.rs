@@ -231,6 +231,23 @@ impl<K, V> Bucket<K, V> {
     /// # Safety
     /// The bucket is allocated; no live entry's tophash is lost (the caller
     /// moved or dropped the entries whose bytes it replaces).
+    /// Moves the entry of slot `i` (bitwise) and its tophash byte into
+    /// slot `j` of `dst`: one entry of an evacuation.
+    ///
+    /// # Safety
+    /// Both buckets are live, slot `i` is full and slot `j` of `dst` is
+    /// empty; the caller then marks slot `i` as moved out, so its entry is
+    /// never read or dropped here again.
+    #[inline(always)]
+    pub(crate) unsafe fn move_entry(self, i: usize, dst: Self, j: usize) {
+        // SAFETY: the caller's; the two slots are in different buckets.
+        unsafe {
+            dst.set_top(j, self.top(i));
+            ptr::copy_nonoverlapping(self.key(i), dst.key(j), 1);
+            ptr::copy_nonoverlapping(self.val(i), dst.val(j), 1);
+        }
+    }
+
     #[inline(always)]
     pub(crate) unsafe fn set_group(self, tops: [u8; BUCKET_CNT]) {
         // SAFETY: caller guarantees the bucket is allocated.

@@ -98,6 +98,7 @@ impl<K, V> GoTable<K, V> {
             _ => 0,
         };
         let b = b_for_hint(hint);
+        let (max_count, max_noverflow) = limits(b);
         let buckets = if b == 0 {
             Array::null()
         } else {
@@ -111,8 +112,8 @@ impl<K, V> GoTable<K, V> {
             b,
             same_size: false,
             noverflow: 0,
-            max_count: limits(b).0,
-            max_noverflow: limits(b).1,
+            max_count,
+            max_noverflow,
             overflow: OverflowArena::new(),
             old_overflow: OverflowArena::new(),
             deferred: Vec::new(),

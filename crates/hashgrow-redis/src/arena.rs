@@ -4,11 +4,11 @@
 //! `dict.c` `zmalloc`s one `dictEntry` (key, value, `next`) per entry, and a
 //! rehash only rewrites `next` pointers and bucket heads. We mirror that with
 //! nodes in chunks that are allocated once with their final size (chunk `k`
-//! holds `16 << k` nodes, up to 65536 a chunk) and never reallocated: a node stays at the same
-//! address from insert to removal, so a rehash relinks nodes and never
-//! copies an entry, and links are plain pointers ([`Link`], null for
-//! `NULL`), followed as `dict.c` follows `de->next`: no index to turn into
-//! an address on a lookup.
+//! holds `16 << k` nodes, up to 65536 a chunk) and never reallocated: a
+//! node stays at the same address from insert to removal, so a rehash
+//! relinks nodes and never copies an entry, and links are plain pointers
+//! ([`Link`], null for `NULL`), followed as `dict.c` follows `de->next`: no
+//! index to turn into an address on a lookup.
 //!
 //! A node also keeps its key's 64-bit hash. `dict.c` stores no hash and
 //! calls the type's hash function again for every entry it rehashes
