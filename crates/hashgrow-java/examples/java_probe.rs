@@ -1,5 +1,5 @@
 //! Noise-resistant A/B probe: 1M random `u64` inserts from empty, hits and
-//! misses, JavaMap vs hashbrown (both FxHash), runs interleaved, best and
+//! misses (hits in a shuffled order), JavaMap vs hashbrown (both FxHash), runs interleaved, best and
 //! median of many runs.
 //!
 //!     cargo run --release -p hashgrow-java --example java_probe
@@ -23,6 +23,13 @@ fn summary(mut v: Vec<f64>) -> (f64, f64) {
 fn main() {
     let ks = xorshift_keys(0x9E37_79B9_7F4A_7C15, N);
     let misses = xorshift_keys(0x1234_5678_9ABC_DEF1, N);
+    // Hits in a shuffled order, as `hashgrow compare` looks them up: in
+    // insertion order they would stream through the node arena.
+    let mut hits = ks.clone();
+    let order = xorshift_keys(0x5eed, N);
+    for i in (1..N).rev() {
+        hits.swap(i, (order[i] % (i as u64 + 1)) as usize);
+    }
     let per = |t: Instant| t.elapsed().as_secs_f64() * 1e9 / N as f64;
     let (mut ji, mut jh, mut jm, mut bi, mut bh, mut bm) = Default::default();
     let (mut jp, mut bp) = (Vec::new(), Vec::new());
@@ -57,14 +64,14 @@ fn main() {
         push(&mut bp, per(t));
         drop(p);
         let t = Instant::now();
-        let s: u64 = ks
+        let s: u64 = hits
             .iter()
             .map(|k| *j.get(k).unwrap())
             .fold(0, u64::wrapping_add);
         black_box(s);
         push(&mut jh, per(t));
         let t = Instant::now();
-        let s: u64 = ks
+        let s: u64 = hits
             .iter()
             .map(|k| *b.get(k).unwrap())
             .fold(0, u64::wrapping_add);
