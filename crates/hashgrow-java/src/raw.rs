@@ -190,13 +190,13 @@ impl<K, V> JavaTable<K, V> {
             self.resize();
         }
         let bin = (hash & self.mask()) as usize;
-        let slot = self.table[bin].head();
-        let inserted = if slot == NIL {
+        let slot = self.table[bin];
+        let inserted = if slot.is_empty() {
             let x = self.arena.alloc(hash, key, value);
             self.table[bin] = Bin::list(x, filter_bit(hash));
             x
-        } else if slot & TREE_BIT == 0 {
-            match self.list_put(slot, hash, key, value) {
+        } else if slot.is_list() {
+            match self.list_put(slot.first(), hash, key, value) {
                 Put::Inserted(x) => x,
                 present => return present,
             }

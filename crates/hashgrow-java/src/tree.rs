@@ -196,10 +196,11 @@ impl<K, V> JavaTable<K, V> {
         root
     }
 
-    /// Turns tree bin `bin` into a list bin. The list order is the `next`
-    /// order, which is kept; only the bin's tag changes.
-    fn untreeify_bin(&mut self, bin: usize, first: u32, nodes_hint: Option<usize>) {
-        self.table[bin] = Bin::list(first, self.list_filter(first));
+    /// Turns tree bin `bin` into a list bin whose nodes' hashes make
+    /// `filter`. The list order is the `next` order, which is kept; only
+    /// the bin's tag changes.
+    fn untreeify_bin(&mut self, bin: usize, first: u32, filter: u32, nodes_hint: Option<usize>) {
+        self.table[bin] = Bin::list(first, filter);
         self.note_untreeify(bin, first, nodes_hint);
     }
 
@@ -212,13 +213,14 @@ impl<K, V> JavaTable<K, V> {
         }
     }
 
-    /// Installs the list from `head` as tree bin `bin` (the slot holds the
-    /// list while `Ord` runs, so a panic leaves a list bin).
+    /// Turns list bin `bin`, whose list starts at `head`, into a tree bin.
+    /// The caller has installed the list (with its filter) in the slot, so
+    /// that a panic in `Ord` while the tree is built leaves a list bin.
     pub(crate) fn treeify_into(&mut self, bin: usize, head: u32, nodes: Option<usize>)
     where
         K: Ord,
     {
-        self.table[bin] = Bin::list(head, self.list_filter(head));
+        debug_assert_eq!(self.table[bin].head(), head, "the list is installed");
         let root = self.treeify(head);
         self.table[bin] = Bin::tree(root);
         self.tree_bins += 1;
@@ -290,21 +292,22 @@ impl<K, V> JavaTable<K, V> {
     {
         let bit = old_cap as u32;
         let [lo, hi] = self.partition(first, bit);
-        let (lo_head, lc, hi_head, hc) = (lo.head, lo.count, hi.head, hi.count);
         self.tree_bins -= 1;
-        for (head, count, other, bin) in [(lo_head, lc, hc, j), (hi_head, hc, lc, j + old_cap)] {
+        for (half, other, bin) in [(lo, hi.count, j), (hi, lo.count, j + old_cap)] {
+            let (head, count) = (half.head, half.count);
             if head == NIL {
                 continue;
             }
             self.counters.slots_written += 1;
             if count <= UNTREEIFY_THRESHOLD {
-                self.untreeify_bin(bin, head, Some(count));
+                self.untreeify_bin(bin, head, half.filter, Some(count));
             } else if other == 0 {
                 // All nodes went one way: the tree is kept as is (its
                 // root is still the first node).
                 self.table[bin] = Bin::tree(head);
                 self.tree_bins += 1;
             } else {
+                self.table[bin] = Bin::list(head, half.filter);
                 self.treeify_into(bin, head, Some(count));
             }
         }
@@ -344,7 +347,8 @@ impl<K, V> JavaTable<K, V> {
         let (rl, rr) = (self.left(root), self.right(root));
         if rr == NIL || rl == NIL || self.left(rl) == NIL {
             self.tree_bins -= 1;
-            self.untreeify_bin(bin, first, None);
+            let filter = self.list_filter(first);
+            self.untreeify_bin(bin, first, filter, None);
             return;
         }
         // 3. Tree delete. If `p` has two children, swap its place in the
