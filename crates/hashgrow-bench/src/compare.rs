@@ -57,7 +57,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "K")]
     pub cron: Option<usize>,
     /// Timed passes per strategy; the median is reported. The passes of all
-    /// strategies run round-robin, the order rotated at each repeat.
+    /// strategies run round-robin, in a new order at each repeat (the same
+    /// orders in every run).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub repeat: u16,
     /// Also write the results as JSON to this file.
@@ -100,10 +101,11 @@ fn run_hashed<K: BenchKey>(hasher: HashKind, job: ScenarioJob<'_, K>) -> PhaseOu
 }
 
 /// Every (strategy, workload) pair of the run, for one key type: first a
-/// warm-up of each, then the timed passes of all pairs round-robin, the
-/// order rotated by one at each repeat (drift on a shared machine is
-/// spread over every strategy, not left to the last), then the counted
-/// passes (allocations, per-op latency) one pair at a time.
+/// warm-up of each, then the timed passes of all pairs round-robin, in a
+/// new order at each repeat ([`pass_order`]: drift on a shared machine is
+/// spread over every strategy, not left to the last, and no strategy
+/// always follows the same one), then the counted passes (allocations,
+/// per-op latency) one pair at a time.
 fn run_all<K: BenchKey>(
     args: &CompareArgs,
     strategies: &[Strategy],
@@ -152,8 +154,7 @@ fn run_all<K: BenchKey>(
     }
     let mut timed = vec![Vec::with_capacity(repeat); pairs.len()];
     for r in 0..repeat {
-        for j in 0..pairs.len() {
-            let i = (j + r) % pairs.len();
+        for i in pass_order(pairs.len(), r) {
             timed[i].push(run(pairs[i], Phase::Timed, &[]).timed());
         }
     }
@@ -164,6 +165,36 @@ fn run_all<K: BenchKey>(
         .collect();
     bar.finish_and_clear();
     out
+}
+
+/// The order of the `n` timed passes of repeat `r`: every `a`-th pass
+/// from pass `r`, that is `r, r + a, r + 2a, ... (mod n)`, where the step
+/// `a` is the `r`-th of the numbers below `n` that share no factor with it
+/// (1, 3, 5, 7 for eight strategies, then 1 again). Within repeat `r` each
+/// pass follows the one `a` before it, so over the repeats every strategy
+/// follows a different one each time, as long as there are steps left.
+///
+/// A pass runs faster or slower depending on the pass before it (what that
+/// one left in the kernel's and the allocator's free memory; measured in
+/// `docs/comparison.md`, "How a run is ordered"). Rotating one fixed
+/// order, as this did before, kept every strategy behind the same
+/// neighbour in every repeat, so that neighbour's effect was in all of its
+/// passes, median included.
+pub(crate) fn pass_order(n: usize, r: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let steps: Vec<usize> = (1..n.max(2)).filter(|&a| gcd(a, n) == 1).collect();
+    let a = steps[r % steps.len()];
+    (0..n).map(|j| (r + a * j) % n).collect()
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 /// `--runtimes`: the real maps' rows, after the Rust strategies, with the
@@ -391,5 +422,54 @@ fn check_memory(args: &CompareArgs) -> Result<(), String> {
             have as f64 / (1u64 << 30) as f64
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pass_order;
+
+    #[test]
+    fn each_repeat_runs_every_pass_once_in_the_same_order_every_run() {
+        for n in [0, 1, 2, 3, 8, 12, 13] {
+            for r in 0..10 {
+                let mut order = pass_order(n, r);
+                assert_eq!(order, pass_order(n, r), "deterministic");
+                order.sort_unstable();
+                assert_eq!(order, (0..n).collect::<Vec<_>>(), "a permutation");
+            }
+        }
+    }
+
+    /// The passes that come right before strategy `s`'s within a repeat.
+    fn predecessors(n: usize, repeat: usize, s: usize) -> Vec<usize> {
+        let mut before: Vec<usize> = (0..repeat)
+            .flat_map(|r| {
+                let order = pass_order(n, r);
+                let at = order.iter().position(|&x| x == s).unwrap();
+                (at > 0).then(|| order[at - 1])
+            })
+            .collect();
+        before.sort_unstable();
+        before.dedup();
+        before
+    }
+
+    #[test]
+    fn no_strategy_always_follows_the_same_one() {
+        // All eight strategies, five repeats (`scripts/regen-docs.sh`):
+        // steps 1, 3, 5, 7, 1, so each follows three or four different ones
+        // (three if it opens one of the repeats, with no pass before it).
+        for s in 0..8 {
+            let before = predecessors(8, 5, s);
+            assert!(before.len() >= 3, "strategy {s} follows only {before:?}");
+        }
+        // Three strategies: each follows both others.
+        for s in 0..3 {
+            assert_eq!(predecessors(3, 5, s).len(), 2, "strategy {s}");
+        }
+        // The first repeat is the order given.
+        assert_eq!(pass_order(8, 0), (0..8).collect::<Vec<_>>());
+        assert_eq!(pass_order(8, 1), [1, 4, 7, 2, 5, 0, 3, 6]);
     }
 }

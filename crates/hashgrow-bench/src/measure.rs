@@ -10,9 +10,10 @@
 //!    workloads then also time lookups of every key (hits, in one fixed
 //!    shuffled order) and of as many absent keys (misses) on the grown map.
 //!    `hashgrow compare` runs the warm-ups, then the timed passes of all
-//!    strategies **round-robin**, the order rotated by one each repeat, so
-//!    that drift on a shared machine is spread over every strategy instead
-//!    of landing on whoever runs last; before each pass the heap's free
+//!    strategies **round-robin**, in a new order each repeat
+//!    (`compare::pass_order`), so that drift on a shared machine is spread
+//!    over every strategy instead of landing on whoever runs last, and no
+//!    strategy always follows the same one; before each pass the heap's free
 //!    memory is handed back to the OS and what stays free below live
 //!    blocks is plugged ([`alloc::release_free_memory`]), so every pass
 //!    starts from the same allocator state, a fresh process's;

@@ -168,7 +168,7 @@ pub fn describe(args: &crate::compare::CompareArgs, runs: &[RunResult]) -> Strin
         _ => String::new(),
     };
     format!(
-        "workload {}: {what}{cron}; keys {}, hasher {}, median of {} timed passes, run round-robin across strategies (order rotated each repeat, each on a heap with no free memory to reuse); lookups in one fixed shuffled order",
+        "workload {}: {what}{cron}; keys {}, hasher {}, median of {} timed passes, run round-robin across strategies (in a new order each repeat, so that no strategy always follows the same one; each on a heap with no free memory to reuse); lookups in one fixed shuffled order",
         args.workload.name(),
         args.keys.name(),
         args.hasher,
