@@ -181,10 +181,6 @@ impl<K, V> GoTable<K, V> {
             // SAFETY: `b` is a live bucket of the old chain.
             let full = unsafe { b.group().match_full().slots() };
             let to_y = ys.get(n);
-            // The bucket's new tophash bytes, built in a register: every
-            // slot `evacuatedEmpty`, then `evacuatedX`/`evacuatedY` where
-            // an entry moves out.
-            let mut marks = u64::from_le_bytes([EVACUATED_EMPTY; BUCKET_CNT]);
             // SAFETY: `full & !to_y` and `to_y` are full slots of `b`
             // (a bucket never set in `ys` sends everything to X), and `dy`
             // is only written when `to_y` has a slot (never in a same-size
@@ -192,9 +188,9 @@ impl<K, V> GoTable<K, V> {
             // become markers once its entries are out, so they are never
             // read or dropped there again.
             unsafe {
-                moved += self.move_to(b, full & !to_y, EVACUATED_X, &mut dx, &mut marks);
-                moved += self.move_to(b, to_y, EVACUATED_X + 1, &mut dy, &mut marks);
-                b.set_group(marks.to_le_bytes());
+                moved += self.move_to(b, full & !to_y, &mut dx);
+                moved += self.move_to(b, to_y, &mut dy);
+                b.set_group(markers(full, to_y));
                 b = b.overflow();
             }
             n += 1;
@@ -244,22 +240,14 @@ impl<K, V> GoTable<K, V> {
     /// Moves the entries of slots `slots` (bit `i` for slot `i`) of old
     /// bucket `b`, in slot order, to the next free slots of destination
     /// `dst` (taking an overflow bucket when its bucket is full, as
-    /// `evacuate` does), and sets their markers to `mark` in `marks`.
-    /// Returns how many moved.
+    /// `evacuate` does). Returns how many moved.
     ///
     /// # Safety
     /// Every slot in `slots` is a full slot of the live bucket `b`, and
     /// `dst` is the live end of its destination chain (its slots from
     /// `dst.i` empty). The caller turns the moved slots into markers.
     #[inline(always)]
-    unsafe fn move_to(
-        &mut self,
-        b: Bucket<K, V>,
-        mut slots: u8,
-        mark: u8,
-        dst: &mut Dst<K, V>,
-        marks: &mut u64,
-    ) -> u64 {
+    unsafe fn move_to(&mut self, b: Bucket<K, V>, mut slots: u8, dst: &mut Dst<K, V>) -> u64 {
         let count = u64::from(slots.count_ones());
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
@@ -271,7 +259,6 @@ impl<K, V> GoTable<K, V> {
             // SAFETY: the caller's: slot `i` of `b` holds an entry, and
             // slot `dst.i` (`< 8`) is empty.
             unsafe { b.move_entry(i, dst.b, dst.i) };
-            *marks ^= u64::from(EVACUATED_EMPTY ^ mark) << (8 * i);
             dst.i += 1;
         }
         count
@@ -323,14 +310,21 @@ impl<K, V> GoTable<K, V> {
                 j += 1;
             }
         }
-        // The markers, all at once: `evacuatedEmpty` (4) in every slot,
-        // `evacuatedX` (2) for an entry gone to X, `evacuatedY` (3) to Y.
-        let marks = u64::from_le_bytes([EVACUATED_EMPTY; BUCKET_CNT])
-            - u64::from(EVACUATED_EMPTY - EVACUATED_X) * spread_bits(full)
-            + spread_bits(to_y);
-        unsafe { b.set_group(marks.to_le_bytes()) };
+        unsafe { b.set_group(markers(full, to_y)) };
         u64::from(full.count_ones())
     }
+}
+
+/// An evacuated bucket's tophash bytes, all at once: `evacuatedEmpty` (4)
+/// in every slot, `evacuatedX` (2) where an entry went to X (in `full`, not
+/// in `to_y`), `evacuatedY` (3) where one went to Y (in `to_y`).
+#[inline(always)]
+fn markers(full: u8, to_y: u8) -> [u8; BUCKET_CNT] {
+    debug_assert_eq!(to_y & !full, 0);
+    (u64::from_le_bytes([EVACUATED_EMPTY; BUCKET_CNT])
+        - u64::from(EVACUATED_EMPTY - EVACUATED_X) * spread_bits(full)
+        + spread_bits(to_y))
+    .to_le_bytes()
 }
 
 /// Byte `i` of the result is bit `i` of `m` (0 or 1): a slot set as a
@@ -347,7 +341,27 @@ fn spread_bits(m: u8) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::spread_bits;
+    use super::{markers, spread_bits};
+    use crate::layout::{BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X};
+
+    #[test]
+    fn markers_say_where_each_slot_went() {
+        for full in 0..=255u8 {
+            for to_y in (0..=255u8).filter(|y| y & !full == 0) {
+                let want: [u8; BUCKET_CNT] =
+                    std::array::from_fn(|i| match (full >> i & 1, to_y >> i & 1) {
+                        (0, _) => EVACUATED_EMPTY,
+                        (_, 0) => EVACUATED_X,
+                        _ => EVACUATED_X + 1,
+                    });
+                assert_eq!(
+                    markers(full, to_y),
+                    want,
+                    "full {full:#010b} to_y {to_y:#010b}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn spread_bits_puts_bit_i_in_byte_i() {

@@ -226,11 +226,6 @@ impl<K, V> Bucket<K, V> {
         unsafe { TopGroup::load(self.top) }
     }
 
-    /// Overwrites all 8 tophash bytes.
-    ///
-    /// # Safety
-    /// The bucket is allocated; no live entry's tophash is lost (the caller
-    /// moved or dropped the entries whose bytes it replaces).
     /// Moves the entry of slot `i` (bitwise) and its tophash byte into
     /// slot `j` of `dst`: one entry of an evacuation.
     ///
@@ -248,6 +243,11 @@ impl<K, V> Bucket<K, V> {
         }
     }
 
+    /// Overwrites all 8 tophash bytes.
+    ///
+    /// # Safety
+    /// The bucket is allocated; no live entry's tophash is lost (the caller
+    /// moved or dropped the entries whose bytes it replaces).
     #[inline(always)]
     pub(crate) unsafe fn set_group(self, tops: [u8; BUCKET_CNT]) {
         // SAFETY: caller guarantees the bucket is allocated.
