@@ -171,11 +171,11 @@ pub struct SwissTable<K, V> {
     /// `globalDepth`.
     pub(crate) global_depth: u8,
     /// `64 - global_depth - 4`: shifts a hash's top `global_depth` bits
-    /// to a byte offset in the directory (entries are 16 bytes), which
-    /// `dir_mask` then keeps (`directoryIndex`, pre-scaled).
+    /// to bits 4 and up, so that clearing the low 4 bits leaves the byte
+    /// offset of their directory entry (entries are 16 bytes;
+    /// `directoryIndex`, pre-scaled). The mask is a constant, not a field:
+    /// a lookup reads no more memory than it must (see `dir_entry`).
     pub(crate) dir_shift: u32,
-    /// `(2^global_depth - 1) * 16`: the directory's last byte offset.
-    pub(crate) dir_mask: usize,
     /// Go's `dirLen == 0`: at most 8 entries, one group, no probing.
     pub(crate) small: bool,
     /// Live entries (`used`).
@@ -218,7 +218,6 @@ impl<K, V> SwissTable<K, V> {
             tables: Vec::new(),
             global_depth: 0,
             dir_shift: 60,
-            dir_mask: 0,
             small: true,
             len: 0,
             next_id: 0,
@@ -277,7 +276,6 @@ impl<K, V> SwissTable<K, V> {
         const _: () = assert!(mem::size_of::<DirEntry<u8, u8>>() == 16);
         // A directory of 2^60 entries cannot be allocated: no underflow.
         self.dir_shift = 60 - u32::from(depth).min(60);
-        self.dir_mask = ((1usize << depth) - 1) * 16;
     }
 
     /// A table's first directory entry (the runtime's `table.index`).
@@ -319,10 +317,11 @@ impl<K, V> SwissTable<K, V> {
     /// The directory is not empty (something was inserted once).
     #[inline(always)]
     pub(crate) unsafe fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
-        debug_assert_eq!(self.dir_mask, (self.dir.len() - 1) * 16);
-        let offset = (hash >> self.dir_shift) as usize & self.dir_mask;
+        debug_assert_eq!(self.dir.len(), 1 << (60 - self.dir_shift));
+        let offset = (hash >> self.dir_shift) as usize & !15;
         // SAFETY: the directory has `2^global_depth` entries of 16 bytes
-        // (caller: at least one), and `offset` is masked to the last one.
+        // (caller: at least one); the shifted hash is below
+        // `2^(global_depth + 4)`, so `offset` is at most the last entry's.
         unsafe { self.dir.as_ptr().byte_add(offset).read() }
     }
 

@@ -152,7 +152,6 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         self.retired_tables = Vec::new();
         out.global_depth = self.global_depth;
         out.dir_shift = self.dir_shift;
-        out.dir_mask = self.dir_mask;
         out.small = self.small;
         out.len = self.len;
         out.next_id = self.next_id;
