@@ -235,22 +235,22 @@ impl<K, V> JavaTable<K, V> {
         K: Ord,
     {
         let bin = (hash & self.mask()) as usize;
-        let first = self.table[bin].head();
-        let x = if first != NIL && first & TREE_BIT != 0 {
+        let slot = self.table[bin];
+        let x = if !slot.is_empty() && !slot.is_list() {
             match self.tree_put(bin, hash, key, value) {
                 Put::Inserted(x) => x,
                 Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
             }
         } else {
-            let bin_count = if first == NIL {
-                0
+            let (first, bin_count) = if slot.is_empty() {
+                (NIL, 0)
             } else {
-                self.list_len(first)
+                (slot.first(), self.list_len(slot.first()))
             };
             let x = self.arena.alloc(hash, key, value);
             self.arena.set_next(x, first);
             // An empty bin's filter is 0.
-            self.table[bin] = Bin::list(x, self.table[bin].filter() | filter_bit(hash));
+            self.table[bin] = Bin::list(x, slot.filter() | filter_bit(hash));
             if bin_count >= TREEIFY_THRESHOLD - 1 {
                 self.treeify_bin(hash);
             }
@@ -291,11 +291,11 @@ impl<K, V> JavaTable<K, V> {
             return;
         }
         let bin = (hash & self.mask()) as usize;
-        let head = self.table[bin].head();
-        if head == NIL || head & TREE_BIT != 0 {
+        let slot = self.table[bin];
+        if slot.is_empty() || !slot.is_list() {
             return;
         }
-        self.treeify_into(bin, head, None);
+        self.treeify_into(bin, slot.first(), None);
     }
 
     // ---- growth ---------------------------------------------------------

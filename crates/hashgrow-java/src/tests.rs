@@ -486,3 +486,28 @@ fn never_shrinks_and_reserve_resizes_ahead() {
     assert!(m.raw().threshold() >= 1003, "{}", m.raw().threshold());
     m.check_invariants();
 }
+
+/// The entry API's insert treeifies as `computeIfAbsent` does: in a table
+/// of 64 bins, a list of 7 gets its 8th node prepended, then the bin
+/// becomes a tree (`binCount >= TREEIFY_THRESHOLD - 1`, where `binCount`
+/// counted the 7 nodes already there: one node sooner than `putVal`), and
+/// later keys go into the tree (`putTreeVal`).
+#[test]
+fn entry_treeifies_and_then_inserts_into_the_tree() {
+    let mut m = JavaMap::with_capacity_and_hasher(48, PassThroughBuildHasher);
+    // Hashes 5 + 64 i all land in bin 5.
+    for i in 0..7 {
+        m.entry(pre(i, 5 + 64 * i as u32)).or_insert(i);
+    }
+    assert_eq!((m.capacity(), m.stats().treeifies), (64, 0));
+    m.entry(pre(7, 5 + 64 * 7)).or_insert(7);
+    assert_eq!(m.stats().treeifies, 1);
+    for i in 8..20 {
+        m.entry(pre(i, 5 + 64 * i as u32)).or_insert(i);
+    }
+    assert_eq!((m.len(), m.capacity(), m.stats().treeifies), (20, 64, 1));
+    for i in 0..20 {
+        assert_eq!(m.get(&pre(i, 5 + 64 * i as u32)), Some(&i));
+    }
+    m.check_invariants();
+}
