@@ -1,6 +1,6 @@
 //! Noise-resistant A/B probe: 1M random `u64` inserts from empty, hits and
-//! misses (hits in a shuffled order), JavaMap vs hashbrown (both FxHash), runs interleaved, best and
-//! median of many runs.
+//! misses (hits in a shuffled order), JavaMap vs hashbrown (both FxHash),
+//! runs interleaved, best and median of many runs.
 //!
 //!     cargo run --release -p hashgrow-java --example java_probe
 

@@ -242,10 +242,11 @@ impl<K, V> JavaTable<K, V> {
                 Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
             }
         } else {
-            let (first, bin_count) = if slot.is_empty() {
-                (NIL, 0)
+            let first = if slot.is_empty() { NIL } else { slot.first() };
+            let bin_count = if first == NIL {
+                0
             } else {
-                (slot.first(), self.list_len(slot.first()))
+                self.list_len(first)
             };
             let x = self.arena.alloc(hash, key, value);
             self.arena.set_next(x, first);

@@ -12,7 +12,7 @@
 //! bits, as go-swiss picks a table; `0`: one map, reached through the
 //! directory all the same) and go-swiss. It measures what the directory
 //! layout itself costs, whoever's tables sit behind it (`docs/go-swiss.md`,
-//! "What a lookup costs").
+//! "What the directory itself costs").
 //!
 //! `SWISS_PAUSES=1` grows a map to N keys timing every insert: the 20
 //! slowest, and the slowest that grew nothing (preemption, page faults),
@@ -28,6 +28,7 @@
 //!     valgrind --tool=callgrind --toggle-collect='*lookups_*' \
 //!         target/release/examples/speed 200000
 
+use std::hash::BuildHasher;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -94,14 +95,23 @@ fn lookups_hb(m: &Hb, keys: &[u64]) -> u64 {
         .fold(0, |s, k| s.wrapping_add(m.get(k).copied().unwrap_or(1)))
 }
 
+/// Which of the `2^(64 - shift)` sharded maps holds `k`: its hash's top
+/// bits, as go-swiss picks a table (the maps' own hasher, so the shard and
+/// the map agree on the hash).
+#[inline(always)]
+fn shard_of(k: u64, shift: u32) -> usize {
+    FxBuildHasher::default()
+        .hash_one(k)
+        .checked_shr(shift)
+        .unwrap_or(0) as usize
+}
+
 /// The same with hashbrown's tables behind a directory: `shards` maps,
-/// picked by the hash's top bits (`shift` is 64 minus their number), as
-/// go-swiss picks a table. Its `get` hashes again (one multiply).
+/// picked by [`shard_of`]. Its `get` hashes again (one multiply).
 #[inline(never)]
 fn lookups_sharded(shards: &[Hb], shift: u32, keys: &[u64]) -> u64 {
     keys.iter().fold(0, |s, k| {
-        let h = k.wrapping_mul(0x517c_c1b7_2722_0a95);
-        let m = &shards[h.checked_shr(shift).unwrap_or(0) as usize];
+        let m = &shards[shard_of(*k, shift)];
         s.wrapping_add(m.get(k).copied().unwrap_or(1))
     })
 }
@@ -141,10 +151,6 @@ fn main() {
             .filter(|&b| b <= 16)
             .expect("SWISS_SHARDS: a number of bits, 0 to 16");
         let shift = 64 - bits;
-        let shard = |k: u64| {
-            let h = k.wrapping_mul(0x517c_c1b7_2722_0a95);
-            h.checked_shr(shift).unwrap_or(0) as usize
-        };
         // Hits only, each map built just before its pass; three rounds,
         // the three maps in a rotated order, the fastest pass kept.
         let mut best = [f64::MAX; 3];
@@ -164,7 +170,7 @@ fn main() {
                     1 => {
                         let mut shards: Vec<Hb> = (0..1 << bits).map(|_| Hb::default()).collect();
                         for &k in &present {
-                            shards[shard(k)].insert(k, k);
+                            shards[shard_of(k, shift)].insert(k, k);
                         }
                         let t = Instant::now();
                         black_box(lookups_sharded(&shards, shift, &lookups));
