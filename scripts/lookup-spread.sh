@@ -61,6 +61,12 @@ done
           printf " %6.2f %6.2f %6.2f\n", lo, median(v, n), hi
         }
       }
+      printf "\n%-10s %8s %8s   (each strategy'"'"'s own median over the runs)\n", "strategy", "hit ns", "miss ns"
+      for (i = 1; i <= ns; i++) {
+        s = order[i]
+        for (r = 1; r <= runs; r++) { h[r] = hit[r, s]; m[r] = miss[r, s] }
+        printf "%-10s %8.1f %8.1f\n", s, median(h, runs), median(m, runs)
+      }
     }'
 } > "$out/lookup-spread.txt"
 cat "$out/lookup-spread.txt"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reruns every measurement that docs/ quotes and rewrites docs/generated/.
 #
-#   scripts/regen-docs.sh            # all of it (about 10 minutes on 2 cores)
+#   scripts/regen-docs.sh            # all of it (about 15 minutes on 2 cores)
 #
 # Each table is saved with the exact command that produced it, so any single
 # figure can be rerun by hand. Numbers depend on the machine: the header of
@@ -46,5 +46,6 @@ run keys-struct   compare --keys struct --n 300000
 run shrink        compare --workload shrink
 run insert-10m    compare --n 10000000 --repeat 3 --runtimes --strategies go,go-swiss,java,redis,stw,hashbrown,griddle
 run hashdist      hashdist
+scripts/lookup-spread.sh 8   # lookup-spread.txt: hit and miss ratios over 8 fresh runs (go-swiss.md)
 scripts/experiments.sh   # the experiments: go-keytypes, go-nan, java-*, go-grow-copies, deep-chain, unstable-hash
 echo "done: $out" >&2
