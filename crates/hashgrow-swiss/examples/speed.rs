@@ -14,6 +14,13 @@
 //! layout itself costs, whoever's tables sit behind it (`docs/go-swiss.md`,
 //! "What the directory itself costs").
 //!
+//! `SWISS_DIR_READ=1` times one hashbrown map's hits and misses plain and
+//! after one read from a directory of 4, 16, 32 or 64 KiB at the index
+//! the hash's top bits give, which the looked-up key then depends on, as
+//! go-swiss's control-word address depends on its directory entry (the
+//! key is hashed again: one multiply more); go-swiss alongside, every
+//! variant once per round in a rotated order, the median of the rounds.
+//!
 //! `SWISS_PAUSES=1` grows a map to N keys timing every insert: the 20
 //! slowest, and the slowest that grew nothing (preemption, page faults),
 //! that grew or split a table, and that doubled the directory.
@@ -116,6 +123,84 @@ fn lookups_sharded(shards: &[Hb], shift: u32, keys: &[u64]) -> u64 {
     })
 }
 
+/// Hashbrown's lookups, each after a read from `dir` at the index its
+/// hash's top bits give: the key looked up is `k ^ (entry & zero)`, with
+/// `zero` a 0 the compiler cannot see, so the probe waits for the read.
+#[inline(never)]
+fn lookups_after_dir_read(m: &Hb, dir: &[u64], shift: u32, zero: u64, keys: &[u64]) -> u64 {
+    keys.iter().fold(0, |s, k| {
+        let entry = dir[shard_of(*k, shift)];
+        s.wrapping_add(m.get(&(k ^ (entry & zero))).copied().unwrap_or(1))
+    })
+}
+
+/// `SWISS_DIR_READ=1`: see the module's doc.
+fn dir_read_cost(present: &[u64], lookups: &[u64], absent: &[u64], rounds: usize) {
+    // Each map grown by inserts, one after the other (not interleaved, so
+    // that neither's blocks are scattered between the other's).
+    let mut hb = Hb::default();
+    for &k in present {
+        hb.insert(k, k);
+    }
+    let mut sw = Sw::default();
+    for &k in present {
+        sw.insert(k, k);
+    }
+    let zero = black_box(0u64);
+    let sizes_kib = [4usize, 16, 32, 64];
+    let dirs: Vec<Vec<u64>> = sizes_kib
+        .iter()
+        .map(|kib| (0..kib * 1024 / 8).map(|i| i as u64).collect())
+        .collect();
+    // Variant 0: plain; 1..=4: after a directory read; 5: go-swiss.
+    let variants = sizes_kib.len() + 2;
+    let mut times = vec![(Vec::new(), Vec::new()); variants];
+    for round in 0..rounds.max(1) {
+        for j in 0..variants {
+            let v = (j + round) % variants;
+            let time = |keys: &[u64]| {
+                let t = Instant::now();
+                black_box(match v {
+                    0 => lookups_hb(&hb, keys),
+                    5 => lookups_swiss(&sw, keys),
+                    d => {
+                        let dir = &dirs[d - 1];
+                        let shift = 64 - dir.len().trailing_zeros();
+                        lookups_after_dir_read(&hb, dir, shift, zero, keys)
+                    }
+                });
+                ns(t, keys.len())
+            };
+            let (hit, miss) = (time(lookups), time(absent));
+            times[v].0.push(hit);
+            times[v].1.push(miss);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (h0, m0) = (median(&mut times[0].0), median(&mut times[0].1));
+    println!(
+        "n {}, median of {} rounds      hit ns  miss ns   over plain hashbrown",
+        present.len(),
+        rounds.max(1)
+    );
+    for (v, (hits, misses)) in times.iter_mut().enumerate() {
+        let name = match v {
+            0 => "hashbrown".to_string(),
+            5 => "go-swiss".to_string(),
+            d => format!("hashbrown + {:>2} KiB dir", sizes_kib[d - 1]),
+        };
+        let (h, m) = (median(hits), median(misses));
+        println!(
+            "{name:<28} {h:6.1}  {m:7.1}   {:.2}x / {:.2}x",
+            h / h0,
+            m / m0
+        );
+    }
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -196,6 +281,10 @@ fn main() {
             best[1],
             best[2]
         );
+        return;
+    }
+    if std::env::var_os("SWISS_DIR_READ").is_some() {
+        dir_read_cost(&present, &lookups, &absent, rounds);
         return;
     }
     if std::env::var_os("SWISS_PAUSES").is_some() {
