@@ -18,8 +18,11 @@
 //! after one read from a directory of 4, 16, 32 or 64 KiB at the index
 //! the hash's top bits give, which the looked-up key then depends on, as
 //! go-swiss's control-word address depends on its directory entry (the
-//! key is hashed again: one multiply more); go-swiss alongside, every
-//! variant once per round in a rotated order, the median of the rounds.
+//! key is hashed again: one multiply more); go-swiss alongside, and both
+//! maps one lookup at a time (each key made to depend on the previous
+//! result: one lookup's latency, where the other rows overlap lookups);
+//! every variant once per round in a rotated order, the median of the
+//! rounds.
 //!
 //! `SWISS_PAUSES=1` grows a map to N keys timing every insert: the 20
 //! slowest, and the slowest that grew nothing (preemption, page faults),
@@ -134,6 +137,24 @@ fn lookups_after_dir_read(m: &Hb, dir: &[u64], shift: u32, zero: u64, keys: &[u6
     })
 }
 
+/// Hashbrown's lookups one at a time: each key depends on the previous
+/// lookup's result (through `zero`), so no two overlap and the time is
+/// one lookup's latency.
+#[inline(never)]
+fn serial_hb(m: &Hb, zero: u64, keys: &[u64]) -> u64 {
+    keys.iter().fold(0, |s, k| {
+        s.wrapping_add(m.get(&(k ^ (s & zero))).copied().unwrap_or(1))
+    })
+}
+
+/// The same with go-swiss.
+#[inline(never)]
+fn serial_swiss(m: &Sw, zero: u64, keys: &[u64]) -> u64 {
+    keys.iter().fold(0, |s, k| {
+        s.wrapping_add(m.get(&(k ^ (s & zero))).copied().unwrap_or(1))
+    })
+}
+
 /// `SWISS_DIR_READ=1`: see the module's doc.
 fn dir_read_cost(present: &[u64], lookups: &[u64], absent: &[u64], rounds: usize) {
     // Each map grown by inserts, one after the other (not interleaved, so
@@ -152,8 +173,9 @@ fn dir_read_cost(present: &[u64], lookups: &[u64], absent: &[u64], rounds: usize
         .iter()
         .map(|kib| (0..kib * 1024 / 8).map(|i| i as u64).collect())
         .collect();
-    // Variant 0: plain; 1..=4: after a directory read; 5: go-swiss.
-    let variants = sizes_kib.len() + 2;
+    // Variant 0: plain; 1..=4: after a directory read; 5: go-swiss; 6, 7:
+    // hashbrown and go-swiss one lookup at a time.
+    let variants = sizes_kib.len() + 4;
     let mut times = vec![(Vec::new(), Vec::new()); variants];
     for round in 0..rounds.max(1) {
         for j in 0..variants {
@@ -163,6 +185,8 @@ fn dir_read_cost(present: &[u64], lookups: &[u64], absent: &[u64], rounds: usize
                 black_box(match v {
                     0 => lookups_hb(&hb, keys),
                     5 => lookups_swiss(&sw, keys),
+                    6 => serial_hb(&hb, zero, keys),
+                    7 => serial_swiss(&sw, zero, keys),
                     d => {
                         let dir = &dirs[d - 1];
                         let shift = 64 - dir.len().trailing_zeros();
@@ -190,6 +214,8 @@ fn dir_read_cost(present: &[u64], lookups: &[u64], absent: &[u64], rounds: usize
         let name = match v {
             0 => "hashbrown".to_string(),
             5 => "go-swiss".to_string(),
+            6 => "hashbrown, one at a time".to_string(),
+            7 => "go-swiss, one at a time".to_string(),
             d => format!("hashbrown + {:>2} KiB dir", sizes_kib[d - 1]),
         };
         let (h, m) = (median(hits), median(misses));
