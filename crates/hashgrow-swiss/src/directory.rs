@@ -5,9 +5,8 @@
 //!
 //! A table of `localDepth` d < globalDepth fills `2^(globalDepth - d)`
 //! consecutive entries from its `index`. Each entry keeps a copy of its
-//! table's control-word pointer (the slots lie below the words) and its
-//! slot mask, so a lookup goes from the hash to the control word in two
-//! dependent loads.
+//! table's control-word and slot pointers and its slot mask, so a lookup
+//! goes from the hash to the control word in two dependent loads.
 
 use std::alloc::{self, Layout};
 use std::marker::PhantomData;
@@ -15,14 +14,17 @@ use std::mem;
 use std::ptr::NonNull;
 
 use crate::group::{group_bytes, Ctrl, SlotGroup, SLOTS};
-use crate::table::{slot_below, Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
+use crate::table::{Table, MAX_AVG_GROUP_LOAD, MAX_TABLE_CAPACITY};
 
 /// One directory entry: where the table serving this hash prefix keeps its
-/// control words (its slots lie below them in the same block), where its
-/// last group's control word is, and which table that is. 16 bytes, so that a
-/// directory of 2048 entries (a million keys) stays in the L1 cache.
+/// control words and its slots, where its last group's control word is,
+/// and which table that is. 24 bytes, aligned to 32 so that the entry's
+/// byte offset is the shifted hash with its low 5 bits cleared (a directory
+/// of 2048 entries, a million keys, is 64 KiB).
+#[repr(C, align(32))]
 pub(crate) struct DirEntry<K, V> {
     pub(crate) ctrl: NonNull<Ctrl>,
+    slots: NonNull<(K, V)>,
     /// `capacity - 8`: the byte offset of the last group's control word,
     /// the group mask shifted left by 3 (a byte-offset mask).
     pub(crate) last_group: u32,
@@ -39,16 +41,11 @@ impl<K, V> Copy for DirEntry<K, V> {}
 
 impl<K, V> DirEntry<K, V> {
     pub(crate) fn of(t: &Table<K, V>, table: usize) -> Self {
-        Self::new(t.ctrl_ptr(), t.capacity - SLOTS, table as u32)
-    }
-
-    /// An entry from its fields.
-    #[inline(always)]
-    pub(crate) fn new(ctrl: NonNull<Ctrl>, last_group: usize, table: u32) -> Self {
         DirEntry {
-            ctrl,
-            last_group: last_group as u32,
-            table,
+            ctrl: t.ctrl_ptr(),
+            slots: t.slots_ptr(),
+            last_group: (t.capacity - SLOTS) as u32,
+            table: table as u32,
             marker: PhantomData,
         }
     }
@@ -79,7 +76,7 @@ impl<K, V> DirEntry<K, V> {
     #[inline(always)]
     pub(crate) unsafe fn slot(self, index: usize) -> NonNull<(K, V)> {
         // SAFETY: the caller's.
-        unsafe { slot_below(self.ctrl, index) }
+        unsafe { self.slots.add(index) }
     }
 }
 

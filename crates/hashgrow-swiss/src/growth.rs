@@ -31,7 +31,7 @@ impl<K, V> SwissTable<K, V> {
     /// `growToSmall`: one empty group, no directory.
     pub(crate) fn grow_to_small(&mut self) {
         let id = self.fresh_id();
-        let t = Table::new(SLOTS, 0, 0, id);
+        let t = Table::new(SLOTS, 0, 0, id, &mut self.pool);
         self.dir = vec![DirEntry::of(&t, 0)];
         self.next_dir.clear();
         self.slots = t.capacity;
@@ -46,7 +46,7 @@ impl<K, V> SwissTable<K, V> {
     pub(crate) fn grow_to_table(&mut self, hasher: &impl Fn(&K) -> u64) {
         debug_assert!(self.small);
         let id = self.fresh_id();
-        let mut new = Building(Some(Table::new(2 * SLOTS, 0, 0, id)));
+        let mut new = Building(Some(Table::new(2 * SLOTS, 0, 0, id, &mut self.pool)));
         let old = &self.tables[0];
         for s in old.full(0) {
             // SAFETY: full slot.
@@ -60,7 +60,7 @@ impl<K, V> SwissTable<K, V> {
         self.next_dir.clear();
         self.slots = new.capacity;
         let old = std::mem::replace(&mut self.tables[0], new);
-        old.free_without_dropping();
+        old.retire(&mut self.pool);
         self.small = false;
         self.set_global_depth(0);
         self.counters.grows += 1;
@@ -99,6 +99,7 @@ impl<K, V> SwissTable<K, V> {
             old.prefix,
             old.local_depth,
             id,
+            &mut self.pool,
         )));
         for g in 0..=old.mask {
             for s in old.full(g) {
@@ -115,7 +116,7 @@ impl<K, V> SwissTable<K, V> {
         let old = std::mem::replace(&mut self.tables[ti], new);
         self.slots -= old.capacity;
         self.tombstones -= old.tombstones();
-        old.free_without_dropping();
+        old.retire(&mut self.pool);
         self.replace_table(ti);
         self.counters.grows += 1;
         self.counters.entries_moved += moved;
@@ -131,8 +132,20 @@ impl<K, V> SwissTable<K, V> {
         let old_slots = self.total_slots();
         let depth = old.local_depth + 1;
         let bit = 1u64 << (64 - u32::from(depth));
-        let mut left = Building(Some(Table::new(MAX_TABLE_CAPACITY, 0, depth, left_id)));
-        let mut right = Building(Some(Table::new(MAX_TABLE_CAPACITY, 0, depth, right_id)));
+        let mut left = Building(Some(Table::new(
+            MAX_TABLE_CAPACITY,
+            0,
+            depth,
+            left_id,
+            &mut self.pool,
+        )));
+        let mut right = Building(Some(Table::new(
+            MAX_TABLE_CAPACITY,
+            0,
+            depth,
+            right_id,
+            &mut self.pool,
+        )));
         for g in 0..=old.mask {
             for s in old.full(g) {
                 // SAFETY: full slot.
@@ -196,7 +209,7 @@ impl<K, V> SwissTable<K, V> {
             // depth 13, the slowest insert of the run). The runtime's old
             // directory is garbage for its collector, never freed inside
             // the insert either. The kept blocks total less than the
-            // directory (half, a quarter...): 16 bytes per entry.
+            // directory (half, a quarter...): 32 bytes per entry.
             let old = std::mem::replace(&mut self.dir, dir);
             self.retired_dirs.push(old);
             // The runtime doubles every table's `index` here; a prefix
@@ -211,7 +224,7 @@ impl<K, V> SwissTable<K, V> {
         let old = std::mem::replace(&mut self.tables[ti], left);
         self.slots -= old.capacity;
         self.tombstones -= old.tombstones();
-        old.free_without_dropping();
+        old.retire(&mut self.pool);
         self.tables.push(right);
         self.replace_table(ti);
         self.replace_table(self.tables.len() - 1);

@@ -100,10 +100,11 @@
 //! None in the decisions. The runtime picks a random hash seed per map (and
 //! a new one when a delete empties it) and starts each iteration at a
 //! random place; here the hash is the caller's and iteration order is fixed.
-//! In memory, a table keeps its control words together, right after its
-//! slots (slot `j` lies `j + 1` entries below them), where the runtime
-//! interleaves each with its group's slots: the same groups and slots, but
-//! a probe reads a compact, cached array (as in hashbrown). A table records
+//! In memory, a table keeps its control words together, apart from its
+//! slots, where the runtime interleaves each with its group's slots: the
+//! same groups and slots, but a probe reads a compact, cached array (as in
+//! hashbrown); and the 1024-slot tables share a few large chunks, so that
+//! their control words lie side by side. A table records
 //! its hash prefix rather than the runtime's first directory index, which
 //! the runtime rewrites for every table when the directory doubles. `with_hint` ignores a hint the allocator cannot back (the
 //! runtime would throw out of memory). A table whose hash cannot split it
@@ -152,6 +153,7 @@
 
 #![warn(missing_docs)]
 
+mod blocks;
 mod directory;
 mod group;
 mod growth;

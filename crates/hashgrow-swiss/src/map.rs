@@ -8,6 +8,7 @@ use std::ptr::NonNull;
 
 use hashgrow::{Event, EventHook, Stats};
 
+use crate::blocks::BlockPool;
 use crate::directory::{bytes_for_shape, can_allocate, shape_for_hint, DirEntry};
 use crate::group::{group_bytes, h2, DELETED, EMPTY, SLOTS};
 use crate::table::{InsertPos, ProbeSeq, Table};
@@ -170,9 +171,9 @@ pub struct SwissTable<K, V> {
     pub(crate) tables: Vec<Table<K, V>>,
     /// `globalDepth`.
     pub(crate) global_depth: u8,
-    /// `64 - global_depth - 4`: shifts a hash's top `global_depth` bits
-    /// to bits 4 and up, so that clearing the low 4 bits leaves the byte
-    /// offset of their directory entry (entries are 16 bytes;
+    /// `64 - global_depth - 5`: shifts a hash's top `global_depth` bits
+    /// to bits 5 and up, so that clearing the low 5 bits leaves the byte
+    /// offset of their directory entry (entries are 32 bytes;
     /// `directoryIndex`, pre-scaled). The mask is a constant, not a field:
     /// a lookup reads no more memory than it must (see `dir_entry`).
     pub(crate) dir_shift: u32,
@@ -188,6 +189,9 @@ pub struct SwissTable<K, V> {
     pub(crate) tombstones: usize,
     pub(crate) counters: Counters,
     pub(crate) hook: Option<EventHook>,
+    /// The blocks of the 1024-slot tables. Last, so that it is dropped
+    /// after every table.
+    pub(crate) pool: BlockPool<K, V>,
 }
 
 // SAFETY: the map owns its entries (the group pointers are unique owners of
@@ -217,7 +221,7 @@ impl<K, V> SwissTable<K, V> {
             retired_tables: Vec::new(),
             tables: Vec::new(),
             global_depth: 0,
-            dir_shift: 60,
+            dir_shift: 59,
             small: true,
             len: 0,
             next_id: 0,
@@ -230,6 +234,7 @@ impl<K, V> SwissTable<K, V> {
                 tombstones_pruned: 0,
             },
             hook: None,
+            pool: BlockPool::new(),
         }
     }
 
@@ -258,7 +263,7 @@ impl<K, V> SwissTable<K, V> {
             return Self::new();
         }
         for i in 0..n {
-            let Some(t) = Table::try_new(per_table, i, depth, i as u64) else {
+            let Some(t) = Table::try_new(per_table, i, depth, i as u64, &mut m.pool) else {
                 return Self::new();
             };
             m.dir.push(DirEntry::of(&t, i));
@@ -273,9 +278,9 @@ impl<K, V> SwissTable<K, V> {
 
     pub(crate) fn set_global_depth(&mut self, depth: u8) {
         self.global_depth = depth;
-        const _: () = assert!(mem::size_of::<DirEntry<u8, u8>>() == 16);
-        // A directory of 2^60 entries cannot be allocated: no underflow.
-        self.dir_shift = 60 - u32::from(depth).min(60);
+        const _: () = assert!(mem::size_of::<DirEntry<u8, u8>>() == 32);
+        // A directory of 2^59 entries cannot be allocated: no underflow.
+        self.dir_shift = 59 - u32::from(depth).min(59);
     }
 
     /// A table's first directory entry (the runtime's `table.index`).
@@ -317,11 +322,11 @@ impl<K, V> SwissTable<K, V> {
     /// The directory is not empty (something was inserted once).
     #[inline(always)]
     pub(crate) unsafe fn dir_entry(&self, hash: u64) -> DirEntry<K, V> {
-        debug_assert_eq!(self.dir.len(), 1 << (60 - self.dir_shift));
-        let offset = (hash >> self.dir_shift) as usize & !15;
-        // SAFETY: the directory has `2^global_depth` entries of 16 bytes
+        debug_assert_eq!(self.dir.len(), 1 << (59 - self.dir_shift));
+        let offset = (hash >> self.dir_shift) as usize & !31;
+        // SAFETY: the directory has `2^global_depth` entries of 32 bytes
         // (caller: at least one); the shifted hash is below
-        // `2^(global_depth + 4)`, so `offset` is at most the last entry's.
+        // `2^(global_depth + 5)`, so `offset` is at most the last entry's.
         unsafe { self.dir.as_ptr().byte_add(offset).read() }
     }
 

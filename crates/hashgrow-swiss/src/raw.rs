@@ -145,6 +145,8 @@ unsafe impl<K, V> RawTable<K, V> for SwissTable<K, V> {
         let mut out = SwissTable::new();
         mem::swap(&mut out.dir, &mut self.dir);
         mem::swap(&mut out.tables, &mut self.tables);
+        // The tables' blocks go with them.
+        mem::swap(&mut out.pool, &mut self.pool);
         self.next_dir = Vec::new();
         self.retired_dirs = Vec::new();
         self.next_tables = Vec::new();

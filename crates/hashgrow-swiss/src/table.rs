@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use std::mem;
 use std::ptr::NonNull;
 
+use crate::blocks::BlockPool;
 use crate::group::{h1, h2, BitMask, Ctrl, SlotGroup, ALL_EMPTY, DELETED, EMPTY, SLOTS};
 use crate::map::Slot;
 
@@ -65,18 +66,22 @@ pub(crate) struct InsertPos {
 
 /// A Swiss table (`table` in table.go).
 ///
-/// Memory: one allocation holding the `capacity / 8` groups' slots, then
-/// their `capacity / 8` control words. Slot `j` (`group * 8 + slot`) lies
-/// `j + 1` entries below the control words, so the control-word pointer
-/// alone locates everything (as in hashbrown). The runtime
-/// interleaves each control word with its group's slots; keeping the words
-/// together (1 KiB for a full-size table) keeps them in cache, so a probe
-/// costs a cache miss only for the slot it reads, as in hashbrown. The
-/// groups, slots and every decision are the runtime's.
+/// Memory: the `capacity / 8` groups' slots, slot `j` (`group * 8 +
+/// slot`) the `j`-th, and apart from them the `capacity / 8` control
+/// words. A 1024-slot table takes both from a block of the map's
+/// [`BlockPool`], where its control words lie beside the other full-size
+/// tables' ones; any other size is one allocation of its own, its slots
+/// then its control words. The runtime interleaves each control word with
+/// its group's slots; keeping the words together keeps them in cache, so a
+/// probe costs a cache miss only for the slot it reads, as in hashbrown.
+/// The groups, slots and every decision are the runtime's.
 pub(crate) struct Table<K, V> {
-    /// `capacity / 8` control words, all initialised; the slots lie below
-    /// them, in the same allocation.
+    /// `capacity / 8` control words, all initialised.
     ctrl: NonNull<Ctrl>,
+    /// `capacity` slots, initialised where the control byte says full.
+    slots: NonNull<(K, V)>,
+    /// The block is the pool's (a 1024-slot table): never freed here.
+    pooled: bool,
     /// Group count minus one (`groups.lengthMask`).
     pub(crate) mask: usize,
     /// Slots, a power of two (`capacity`).
@@ -103,26 +108,35 @@ pub(crate) struct Table<K, V> {
 
 impl<K, V> Table<K, V> {
     /// `newTable`: at least 8 slots, rounded up to a power of two, all
-    /// empty. `None` if the allocator refuses.
+    /// empty; a 1024-slot table in a block of `pool`. `None` if the
+    /// allocator refuses.
     pub(crate) fn try_new(
         capacity: usize,
         prefix: usize,
         local_depth: u8,
         id: u64,
+        pool: &mut BlockPool<K, V>,
     ) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
         let n = capacity / SLOTS;
-        let (layout, ctrl_at) = Self::layout(n)?;
-        // SAFETY: `layout` has a non-zero size (at least one control word).
-        let base = NonNull::new(unsafe { alloc::alloc(layout) })?;
-        // SAFETY: `ctrl_at` is inside the block (from `Layout::extend`).
-        let ctrl = unsafe { base.add(ctrl_at) }.cast::<Ctrl>();
+        let pooled = capacity == MAX_TABLE_CAPACITY;
+        let (ctrl, slots) = if pooled {
+            pool.take()?
+        } else {
+            let (layout, ctrl_at) = Self::layout(n)?;
+            // SAFETY: `layout` has a non-zero size (at least one control word).
+            let base = NonNull::new(unsafe { alloc::alloc(layout) })?;
+            // SAFETY: `ctrl_at` is inside the block (from `Layout::extend`).
+            (unsafe { base.add(ctrl_at) }.cast::<Ctrl>(), base.cast())
+        };
         for i in 0..n {
-            // SAFETY: the block ends with `n` control words.
+            // SAFETY: the block has `n` control words.
             unsafe { ctrl.as_ptr().add(i).write(Ctrl(ALL_EMPTY)) };
         }
         let mut t = Table {
             ctrl,
+            slots,
+            pooled,
             mask: n - 1,
             capacity,
             used: 0,
@@ -137,8 +151,14 @@ impl<K, V> Table<K, V> {
     }
 
     /// `newTable`, aborting like any collection if memory is exhausted.
-    pub(crate) fn new(capacity: usize, prefix: usize, local_depth: u8, id: u64) -> Self {
-        match Self::try_new(capacity, prefix, local_depth, id) {
+    pub(crate) fn new(
+        capacity: usize,
+        prefix: usize,
+        local_depth: u8,
+        id: u64,
+        pool: &mut BlockPool<K, V>,
+    ) -> Self {
+        match Self::try_new(capacity, prefix, local_depth, id, pool) {
             Some(t) => t,
             None => {
                 let n = capacity.max(SLOTS).next_power_of_two() / SLOTS;
@@ -147,10 +167,10 @@ impl<K, V> Table<K, V> {
         }
     }
 
-    /// The block of `n` groups: their slots first, then their `n` control
-    /// words; and where the control words start. That offset is exactly the
-    /// slots' size (`8 n` entries, a multiple of 8 bytes, so no padding),
-    /// which puts slot `j` at `ctrl - (j + 1)` entries.
+    /// The block of a table of `n` groups that is not the pool's: their
+    /// slots first, then their `n` control words; and where the control
+    /// words start (exactly the slots' size: `8 n` entries, a multiple of
+    /// 8 bytes, so no padding).
     fn layout(n: usize) -> Option<(Layout, usize)> {
         let slots = Layout::array::<SlotGroup<K, V>>(n).ok()?;
         let ctrl = Layout::array::<Ctrl>(n).ok()?;
@@ -159,13 +179,16 @@ impl<K, V> Table<K, V> {
         Some((layout, ctrl_at))
     }
 
-    /// Frees the block (entries are the caller's business).
+    /// Frees the block unless it is the pool's (entries are the caller's
+    /// business).
     fn dealloc(&mut self) {
-        let n = self.mask + 1;
-        let (layout, ctrl_at) = Self::layout(n).expect("table layout");
-        // SAFETY: allocated in `try_new` with this layout, `ctrl_at` bytes
-        // into the block.
-        unsafe { alloc::dealloc(self.ctrl.cast::<u8>().sub(ctrl_at).as_ptr(), layout) };
+        if self.pooled {
+            return;
+        }
+        let (layout, _) = Self::layout(self.mask + 1).expect("table layout");
+        // SAFETY: allocated in `try_new` with this layout, starting at the
+        // slots.
+        unsafe { alloc::dealloc(self.slots.as_ptr().cast(), layout) };
     }
 
     /// Inserts an empty table can take (`maxGrowthLeft`): all slots but one
@@ -184,11 +207,16 @@ impl<K, V> Table<K, V> {
         (self.capacity * MAX_AVG_GROUP_LOAD / SLOTS).saturating_sub(self.used + self.growth_left)
     }
 
-    /// The control words (for the directory's copy and the lookups); the
-    /// slots lie below them.
+    /// The control words (for the directory's copy and the lookups).
     #[inline(always)]
     pub(crate) fn ctrl_ptr(&self) -> NonNull<Ctrl> {
         self.ctrl
+    }
+
+    /// The slots (likewise).
+    #[inline(always)]
+    pub(crate) fn slots_ptr(&self) -> NonNull<(K, V)> {
+        self.slots
     }
 
     /// Group `i`'s control word.
@@ -221,9 +249,9 @@ impl<K, V> Table<K, V> {
     #[inline(always)]
     pub(crate) fn slot_ptr(&self, group: usize, slot: usize) -> *mut (K, V) {
         debug_assert!(group <= self.mask && slot < SLOTS);
-        // SAFETY: in bounds (slot `j` is `j + 1` entries below the control
-        // words); only a raw pointer is formed, no reference.
-        unsafe { slot_below::<K, V>(self.ctrl, group * SLOTS + slot).as_ptr() }
+        // SAFETY: in bounds (slot `group * 8 + slot` of `capacity`); only a
+        // raw pointer is formed, no reference.
+        unsafe { self.slots.as_ptr().add(group * SLOTS + slot) }
     }
 
     /// The [`Slot`] naming slot `slot` of group `group` of this table,
@@ -373,8 +401,21 @@ impl<K, V> Table<K, V> {
     }
 
     /// Frees the groups without dropping any entry: what remains of a table
-    /// whose entries were copied into its replacement(s).
-    pub(crate) fn free_without_dropping(self) {
+    /// whose entries were copied into its replacement(s). A pooled block
+    /// goes back to `pool`.
+    pub(crate) fn retire(self, pool: &mut BlockPool<K, V>) {
+        let mut this = mem::ManuallyDrop::new(self);
+        if this.pooled {
+            pool.give_back(this.ctrl, this.slots);
+        } else {
+            this.dealloc();
+        }
+    }
+
+    /// Frees the groups without dropping any entry and without the pool:
+    /// a table under construction whose rehash unwound. A pooled block is
+    /// then not reused; the pool frees it with the map.
+    fn abandon(self) {
         let mut this = mem::ManuallyDrop::new(self);
         this.dealloc();
     }
@@ -395,18 +436,6 @@ impl<K, V> Table<K, V> {
     pub(crate) fn full(&self, g: usize) -> BitMask {
         self.ctrl(g).match_full()
     }
-}
-
-/// Slot `index` of the table whose control words start at `ctrl`: `index
-/// + 1` entries below them.
-///
-/// # Safety
-/// `ctrl` is a live table's control-word pointer and `index` is below its
-/// capacity.
-#[inline(always)]
-pub(crate) unsafe fn slot_below<K, V>(ctrl: NonNull<Ctrl>, index: usize) -> NonNull<(K, V)> {
-    // SAFETY: the caller's; the slots fill the block right below `ctrl`.
-    unsafe { ctrl.cast::<(K, V)>().sub(index + 1) }
 }
 
 impl<K, V> Drop for Table<K, V> {
@@ -442,7 +471,7 @@ impl<K, V> Building<K, V> {
 impl<K, V> Drop for Building<K, V> {
     fn drop(&mut self) {
         if let Some(t) = self.0.take() {
-            t.free_without_dropping();
+            t.abandon();
         }
     }
 }
@@ -467,11 +496,12 @@ mod tests {
 
     #[test]
     fn new_table_sizes_and_growth() {
-        let t: Table<u64, u64> = Table::new(10, 0, 0, 0);
+        let mut pool = BlockPool::new();
+        let t: Table<u64, u64> = Table::new(10, 0, 0, 0, &mut pool);
         assert_eq!((t.capacity, t.mask, t.growth_left), (16, 1, 14));
-        let t: Table<u64, u64> = Table::new(3, 0, 0, 0);
+        let t: Table<u64, u64> = Table::new(3, 0, 0, 0, &mut pool);
         assert_eq!((t.capacity, t.growth_left), (8, 7));
-        let t: Table<u64, u64> = Table::new(1024, 0, 0, 0);
+        let t: Table<u64, u64> = Table::new(1024, 0, 0, 0, &mut pool);
         assert_eq!((t.capacity, t.growth_left, t.tombstones()), (1024, 896, 0));
         assert_eq!(
             crate::group::group_bytes::<u64, u64>(),
@@ -482,7 +512,8 @@ mod tests {
 
     #[test]
     fn insert_walk_skips_a_group_whose_first_free_slot_is_a_tombstone() {
-        let mut t: Table<u64, u64> = Table::new(32, 0, 0, 0);
+        let mut pool = BlockPool::new();
+        let mut t: Table<u64, u64> = Table::new(32, 0, 0, 0, &mut pool);
         // hash with h1 = 0: the walk starts at group 0, then 1.
         let hash = 0x05;
         // Group 0: slot 0 full, slot 1 tombstone, slots 2.. empty.
