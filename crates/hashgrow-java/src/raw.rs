@@ -236,13 +236,15 @@ impl<K, V> JavaTable<K, V> {
     {
         let bin = (hash & self.mask()) as usize;
         let slot = self.table[bin];
+        // An empty bin is not a list (`Bin::EMPTY`), so this is a tree.
         let x = if !slot.is_empty() && !slot.is_list() {
             match self.tree_put(bin, hash, key, value) {
                 Put::Inserted(x) => x,
                 Put::Present(..) => unreachable!("JavaMap: the vacant key is present"),
             }
         } else {
-            let first = if slot.is_empty() { NIL } else { slot.first() };
+            // The list's head, or NIL for an empty bin.
+            let first = slot.head();
             let bin_count = if first == NIL {
                 0
             } else {
@@ -293,7 +295,8 @@ impl<K, V> JavaTable<K, V> {
         }
         let bin = (hash & self.mask()) as usize;
         let slot = self.table[bin];
-        if slot.is_empty() || !slot.is_list() {
+        // Empty or already a tree.
+        if !slot.is_list() {
             return;
         }
         self.treeify_into(bin, slot.first(), None);

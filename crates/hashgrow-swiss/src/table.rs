@@ -80,8 +80,6 @@ pub(crate) struct Table<K, V> {
     ctrl: NonNull<Ctrl>,
     /// `capacity` slots, initialised where the control byte says full.
     slots: NonNull<(K, V)>,
-    /// The block is the pool's (a 1024-slot table): never freed here.
-    pooled: bool,
     /// Group count minus one (`groups.lengthMask`).
     pub(crate) mask: usize,
     /// Slots, a power of two (`capacity`).
@@ -119,8 +117,7 @@ impl<K, V> Table<K, V> {
     ) -> Option<Self> {
         let capacity = capacity.max(SLOTS).next_power_of_two();
         let n = capacity / SLOTS;
-        let pooled = capacity == MAX_TABLE_CAPACITY;
-        let (ctrl, slots) = if pooled {
+        let (ctrl, slots) = if capacity == MAX_TABLE_CAPACITY {
             pool.take()?
         } else {
             let (layout, ctrl_at) = Self::layout(n)?;
@@ -136,7 +133,6 @@ impl<K, V> Table<K, V> {
         let mut t = Table {
             ctrl,
             slots,
-            pooled,
             mask: n - 1,
             capacity,
             used: 0,
@@ -179,10 +175,17 @@ impl<K, V> Table<K, V> {
         Some((layout, ctrl_at))
     }
 
+    /// Whether the block is the pool's (a 1024-slot table's, see
+    /// `try_new`): never freed by the table.
+    #[inline]
+    fn pooled(&self) -> bool {
+        self.capacity == MAX_TABLE_CAPACITY
+    }
+
     /// Frees the block unless it is the pool's (entries are the caller's
     /// business).
     fn dealloc(&mut self) {
-        if self.pooled {
+        if self.pooled() {
             return;
         }
         let (layout, _) = Self::layout(self.mask + 1).expect("table layout");
@@ -404,11 +407,11 @@ impl<K, V> Table<K, V> {
     /// whose entries were copied into its replacement(s). A pooled block
     /// goes back to `pool`.
     pub(crate) fn retire(self, pool: &mut BlockPool<K, V>) {
-        let mut this = mem::ManuallyDrop::new(self);
-        if this.pooled {
-            pool.give_back(this.ctrl, this.slots);
+        if self.pooled() {
+            pool.give_back(self.ctrl, self.slots);
+            mem::forget(self);
         } else {
-            this.dealloc();
+            self.abandon();
         }
     }
 
